@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// EdgeAssistant: an on-device inference engine and assistant daemon for Linux edge boxes.
+///
+/// Layers (dependencies point down only):
+///   edge-assistant (CLI) → EdgeONNX → EdgeRuntime → CEdgeKernels
+let package = Package(
+    name: "EdgeAssistant",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "edge-assistant", targets: ["EdgeAssistantCLI"]),
+        .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
+        .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ],
+    targets: [
+        // C micro-kernels with runtime CPU dispatch (AVX-512, AVX2+FMA, NEON, scalar reference).
+        .target(
+            name: "CEdgeKernels",
+            cSettings: [
+                .unsafeFlags(["-O3"]),
+            ]
+        ),
+        // Tensors, graph IR, shape inference, optimizer passes, memory planner, executor, model file.
+        .target(
+            name: "EdgeRuntime",
+            dependencies: ["CEdgeKernels"]
+        ),
+        // ONNX import/export. Generated/onnx.pb.swift comes from Generated/onnx.proto (`make proto`).
+        .target(
+            name: "EdgeONNX",
+            dependencies: [
+                "EdgeRuntime",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Generated/onnx.proto"]
+        ),
+        .executableTarget(
+            name: "EdgeAssistantCLI",
+            dependencies: [
+                "EdgeRuntime",
+                "EdgeONNX",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Scalar-reference conformance checks for every optimized kernel, shared by the Swift
+        // tests and the standalone C runner used under qemu-aarch64 (`make test-kernels-aarch64`).
+        .target(
+            name: "CEdgeKernelTests",
+            dependencies: ["CEdgeKernels"],
+            path: "Tests/CEdgeKernelTests"
+        ),
+        .target(
+            name: "EdgeTestSupport",
+            dependencies: ["EdgeRuntime"],
+            path: "Tests/EdgeTestSupport"
+        ),
+        .testTarget(
+            name: "CEdgeKernelsTests",
+            dependencies: ["CEdgeKernelTests", "CEdgeKernels"]
+        ),
+        .testTarget(
+            name: "EdgeRuntimeTests",
+            dependencies: ["EdgeRuntime", "EdgeTestSupport"]
+        ),
+        .testTarget(
+            name: "EdgeONNXTests",
+            dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,6 @@
+/// Every op definition the engine ships; `OpRegistry` indexes this list by op type.
+let allOps: [any OpDefinition.Type] = [
+    ActivationOps.self,
+    UnaryMathOps.self,
+    BinaryOps.self,
+]

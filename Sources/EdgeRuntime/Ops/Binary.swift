@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Element-wise binary ops with numpy broadcasting: arithmetic (float32, int32, int64) and
+/// comparisons (→ bool).
+enum BinaryOps: OpDefinition {
+    static let opTypes = ["Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Mod"]
+
+    static func prepare(_ ctx: PrepareContext) throws(EdgeError) -> Prepared {
+        let a = try ctx.input(0)
+        let b = try ctx.input(1)
+        let op = ctx.node.op
+        guard a.dtype == b.dtype || op == "Pow" else {
+            throw ctx.fail("inputs have different types \(a.dtype) and \(b.dtype)")
+        }
+        let shape = try ShapeMath.broadcast(a.shape, b.shape)
+        let bc = Broadcast(a: a.shape, b: b.shape, out: shape)
+        switch (a.dtype, op) {
+        case (.float32, "Pow"):
+            guard b.dtype == .float32 || b.dtype == .int64 || b.dtype == .int32 else { throw ctx.fail("unsupported exponent type \(b.dtype)") }
+            if b.dtype == .float32 { return arithmetic(Float.self, bc, shape) { powf($0, $1) } }
+            let exponentType = b.dtype
+            return Prepared(outputTypes: [TensorType(.float32, shape)]) { io in
+                let x = io.floats(0)
+                let y = io.input(1)
+                let out = io.outputFloats(0)
+                bc.forEach { o, i, j in
+                    let e = exponentType == .int64 ? Float(y.load(fromByteOffset: j * 8, as: Int64.self)) : Float(y.load(fromByteOffset: j * 4, as: Int32.self))
+                    out[o] = powf(x[i], e)
+                }
+            }
+        case (.float32, _): return try floatOp(ctx, op, bc, shape)
+        case (.int64, _): return try integerOp(Int64.self, ctx, op, bc, shape)
+        case (.int32, _): return try integerOp(Int32.self, ctx, op, bc, shape)
+        case (.bool, "And"): return logical(bc, shape) { $0 && $1 }
+        case (.bool, "Or"): return logical(bc, shape) { $0 || $1 }
+        case (.bool, "Xor"): return logical(bc, shape) { $0 != $1 }
+        case (.bool, "Equal"): return logical(bc, shape) { $0 == $1 }
+        default: throw EdgeError(.unsupported, "\(ctx.node.label): \(op) on \(a.dtype) is not supported")
+        }
+    }
+
+    private static func floatOp(_ ctx: PrepareContext, _ op: String, _ bc: Broadcast, _ shape: [Int]) throws(EdgeError) -> Prepared {
+        switch op {
+        case "Add": return arithmetic(Float.self, bc, shape, +)
+        case "Sub": return arithmetic(Float.self, bc, shape, -)
+        case "Mul": return arithmetic(Float.self, bc, shape, *)
+        case "Div": return arithmetic(Float.self, bc, shape, /)
+        case "Mod":
+            let fmod = try ctx.attributes.int("fmod", default: 0) != 0
+            return arithmetic(Float.self, bc, shape) { x, y in
+                let r = x.truncatingRemainder(dividingBy: y)
+                return fmod || r == 0 || (r < 0) == (y < 0) ? r : r + y
+            }
+        default: return try comparison(Float.self, ctx, op, bc, shape)
+        }
+    }
+
+    private static func integerOp<T: FixedWidthInteger & SignedInteger & TensorScalar>(_: T.Type, _ ctx: PrepareContext, _ op: String, _ bc: Broadcast, _ shape: [Int]) throws(EdgeError) -> Prepared {
+        switch op {
+        case "Add": return arithmetic(T.self, bc, shape, &+)
+        case "Sub": return arithmetic(T.self, bc, shape, &-)
+        case "Mul": return arithmetic(T.self, bc, shape, &*)
+        // Integer division by zero has no defined result in ONNX; we return 0 instead of trapping.
+        case "Div": return arithmetic(T.self, bc, shape) { $1 == 0 ? 0 : ($0 == T.min && $1 == -1 ? T.min : $0 / $1) }
+        case "Mod":
+            let fmod = try ctx.attributes.int("fmod", default: 0) != 0
+            return arithmetic(T.self, bc, shape) { x, y in
+                guard y != 0, !(x == T.min && y == -1) else { return 0 }
+                let r = x % y
+                return fmod || r == 0 || (r < 0) == (y < 0) ? r : r + y
+            }
+        default: return try comparison(T.self, ctx, op, bc, shape)
+        }
+    }
+
+    private static func arithmetic<T: TensorScalar>(_: T.Type, _ bc: Broadcast, _ shape: [Int], _ f: @escaping (T, T) -> T) -> Prepared {
+        Prepared(outputTypes: [TensorType(T.dtype, shape)]) { io in
+            let x = io.input(0).assumingMemoryBound(to: T.self)
+            let y = io.input(1).assumingMemoryBound(to: T.self)
+            let out = io.output(0).assumingMemoryBound(to: T.self)
+            switch bc.mode {
+            case .same: for i in 0..<bc.count { out[i] = f(x[i], y[i]) }
+            case .scalarB:
+                let s = y[0]
+                for i in 0..<bc.count { out[i] = f(x[i], s) }
+            case .scalarA:
+                let s = x[0]
+                for i in 0..<bc.count { out[i] = f(s, y[i]) }
+            case .general: bc.forEach { o, i, j in out[o] = f(x[i], y[j]) }
+            }
+        }
+    }
+
+    private static func comparison<T: Comparable & TensorScalar>(_: T.Type, _ ctx: PrepareContext, _ op: String, _ bc: Broadcast, _ shape: [Int]) throws(EdgeError) -> Prepared {
+        let f: (T, T) -> Bool
+        switch op {
+        case "Equal": f = (==)
+        case "Less": f = (<)
+        case "Greater": f = (>)
+        case "LessOrEqual": f = (<=)
+        case "GreaterOrEqual": f = (>=)
+        default: throw EdgeError(.unsupported, "\(ctx.node.label): \(op) on \(T.dtype) is not supported")
+        }
+        return Prepared(outputTypes: [TensorType(.bool, shape)]) { io in
+            let x = io.input(0).assumingMemoryBound(to: T.self)
+            let y = io.input(1).assumingMemoryBound(to: T.self)
+            let out = io.output(0).assumingMemoryBound(to: UInt8.self)
+            bc.forEach { o, i, j in out[o] = f(x[i], y[j]) ? 1 : 0 }
+        }
+    }
+
+    private static func logical(_ bc: Broadcast, _ shape: [Int], _ f: @escaping (Bool, Bool) -> Bool) -> Prepared {
+        Prepared(outputTypes: [TensorType(.bool, shape)]) { io in
+            let x = io.input(0).assumingMemoryBound(to: UInt8.self)
+            let y = io.input(1).assumingMemoryBound(to: UInt8.self)
+            let out = io.output(0).assumingMemoryBound(to: UInt8.self)
+            bc.forEach { o, i, j in out[o] = f(x[i] != 0, y[j] != 0) ? 1 : 0 }
+        }
+    }
+}
+
+/// Precomputed index mapping for a two-operand numpy broadcast. `forEach` walks the output
+/// in order and yields (output index, index into a, index into b) without allocating.
+struct Broadcast: Sendable {
+    enum Mode: Sendable { case same, scalarA, scalarB, general }
+    let mode: Mode
+    let count: Int
+    let shape: [Int]
+    let stridesA: [Int]
+    let stridesB: [Int]
+
+    init(a: [Int], b: [Int], out: [Int]) {
+        self.shape = out
+        self.count = out.reduce(1, *)
+        let ca = a.reduce(1, *), cb = b.reduce(1, *)
+        if a == b { mode = .same }
+        else if cb == 1 && ca == count { mode = .scalarB }
+        else if ca == 1 && cb == count { mode = .scalarA }
+        else { mode = .general }
+        stridesA = Broadcast.strides(a, out)
+        stridesB = Broadcast.strides(b, out)
+    }
+
+    /// Strides of `s` expanded to `out`'s rank, 0 on broadcast dimensions.
+    static func strides(_ s: [Int], _ out: [Int]) -> [Int] {
+        let padded = [Int](repeating: 1, count: out.count - s.count) + s
+        var strides = ShapeMath.strides(padded)
+        for i in 0..<out.count where padded[i] == 1 { strides[i] = 0 }
+        return strides
+    }
+
+    @inline(__always)
+    func forEach(_ body: (Int, Int, Int) -> Void) {
+        let rank = shape.count
+        if rank == 0 || mode == .same { for i in 0..<count { body(i, i, i) }; return }
+        // Innermost dimension in a tight loop; outer dimensions by an odometer on the stack.
+        let inner = shape[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1]
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { idx in
+            idx.initialize(repeating: 0)
+            var o = 0, ia = 0, ib = 0
+            while o < count {
+                for k in 0..<inner { body(o + k, ia + k * sa, ib + k * sb) }
+                o += inner
+                var d = rank - 2
+                while d >= 0 {
+                    idx[d] += 1
+                    ia += stridesA[d]
+                    ib += stridesB[d]
+                    if idx[d] < shape[d] { break }
+                    ia -= stridesA[d] * shape[d]
+                    ib -= stridesB[d] * shape[d]
+                    idx[d] = 0
+                    d -= 1
+                }
+                if d < 0 { break }
+            }
+        }
+    }
+}

@@ -6,8 +6,7 @@
 /// serialises calls.
 public final class Plan: @unchecked Sendable {
     struct Step {
-        var node: String
-        var op: String
+        var node: Node
         var run: (KernelIO) -> Void
         var inputSlots: UnsafeMutablePointer<Int32>
         var outputSlots: UnsafeMutablePointer<Int32>
@@ -24,6 +23,8 @@ public final class Plan: @unchecked Sendable {
     public let arenaBytes: Int
     /// Number of kernels run per inference (after folding and aliasing).
     public var stepCount: Int { steps.count }
+    /// Type of every value the compiler saw (inputs, constants, intermediates, outputs).
+    public let valueTypes: [String: TensorType]
 
     let steps: [Step]
     let table: UnsafeMutablePointer<UnsafeMutableRawPointer?>
@@ -39,8 +40,9 @@ public final class Plan: @unchecked Sendable {
     init(steps: [Step], slotCount: Int, table: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
          inputNames: [String], inputTypes: [TensorType], inputSlots: [Int32],
          outputNames: [String], outputTypes: [TensorType], outputSlots: [Int32],
-         aliases: [(Int32, Int32)], arena: TensorStorage, constants: [Tensor]) {
+         aliases: [(Int32, Int32)], arena: TensorStorage, constants: [Tensor], valueTypes: [String: TensorType]) {
         self.steps = steps
+        self.valueTypes = valueTypes
         self.slotCount = slotCount
         self.table = table
         self.inputNames = inputNames
@@ -86,5 +88,7 @@ public final class Plan: @unchecked Sendable {
     }
 
     /// Ops in execution order (for `info` and tests).
-    public var stepOps: [String] { steps.map(\.op) }
+    public var stepOps: [String] { steps.map(\.node.op) }
+    /// Nodes run per inference, in execution order.
+    public var stepNodes: [Node] { steps.map(\.node) }
 }

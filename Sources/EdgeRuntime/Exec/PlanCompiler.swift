@@ -147,7 +147,7 @@ struct PlanCompiler {
             for (i, n) in step.node.inputs.enumerated() { ins[i] = n.isEmpty ? 0 : slot(n) }
             let outs = UnsafeMutablePointer<Int32>.allocate(capacity: max(step.node.outputs.count, 1))
             for (i, n) in step.node.outputs.enumerated() { outs[i] = n.isEmpty ? 0 : slot(n) }
-            return Plan.Step(node: step.node.name, op: step.node.op, run: step.prepared.run,
+            return Plan.Step(node: step.node, run: step.prepared.run,
                              inputSlots: ins, outputSlots: outs,
                              scratchOffset: scratchRequest[index].map { offsets[$0] })
         }
@@ -162,7 +162,7 @@ struct PlanCompiler {
                     inputSlots: runtimeInputs.map { slot($0.name) },
                     outputNames: graph.outputs.map(\.name), outputTypes: outputTypes,
                     outputSlots: graph.outputs.map { slot($0.name) },
-                    aliases: aliases, arena: arena, constants: keepAlive)
+                    aliases: aliases, arena: arena, constants: keepAlive, valueTypes: types)
     }
 
     /// Runs a node whose inputs are all known now and returns its outputs as constants.

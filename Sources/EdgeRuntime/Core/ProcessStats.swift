@@ -7,6 +7,12 @@ import Darwin
 
 /// Clock and resource figures of this process, for benchmarks and device profiles.
 public enum ProcessStats {
+    #if os(Linux)
+    private static let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+    private static let rusageSelf = RUSAGE_SELF
+    #endif
+
     /// Seconds on a monotonic clock.
     public static func monotonicSeconds() -> Double {
         var ts = timespec()
@@ -17,7 +23,7 @@ public enum ProcessStats {
     /// User + system CPU seconds consumed by all threads of this process so far.
     public static func cpuSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(rusageSelf, &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
@@ -25,7 +31,7 @@ public enum ProcessStats {
     /// Peak resident set size in MiB (Linux reports ru_maxrss in KiB).
     public static func peakRSSMegabytes() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(rusageSelf, &usage)
         return Double(usage.ru_maxrss) / 1024
     }
 }

@@ -1,5 +1,6 @@
 /// Every op definition the engine ships; `OpRegistry` indexes this list by op type.
-let allOps: [any OpDefinition.Type] = [
+/// Immutable after initialisation, hence safe to share across threads.
+nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     ActivationOps.self,
     UnaryMathOps.self,
     BinaryOps.self,

@@ -34,7 +34,7 @@ public enum ONNXExporter {
         var g = Onnx_GraphProto()
         g.name = standard.name
         g.input = standard.runtimeInputs.map(valueInfo)
-        g.output = standard.outputs.map(valueInfo)
+        g.output = completedOutputs(graph).map(valueInfo)
         g.initializer = standard.initializers.keys.sorted().map { tensor(standard.initializers[$0]!, name: $0) }
         g.node = standard.nodes.map(node)
 

@@ -49,6 +49,17 @@ extension OpsetTranslator {
         }
     }
 
+    /// PRelu-6 applies a 1-D slope of C values per channel (dimension 1); PRelu-7 broadcasts
+    /// numpy-style (trailing alignment). A 1-D slope is therefore aligned at axis 1 exactly
+    /// like the legacy binary broadcast (harmless for a single shared value).
+    mutating func legacyPerChannelSlope(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count == 2, ranks[node.inputs[1]] == 1, (ranks[node.inputs[0]] ?? 2) >= 2 else { return [node] }
+        var aligned = node
+        aligned.attributes["broadcast"] = .int(1)
+        aligned.attributes["axis"] = .int(1)
+        return try legacyBroadcast(aligned)
+    }
+
     /// Opset < 7 `broadcast = 1, axis = a`: B's dimensions line up with A's starting at `a`
     /// (A: [2,3,4,5], B: [3,4], axis 1). Numpy rules align trailing dimensions instead, so B is
     /// given trailing size-1 dimensions first (B → [3,4,1]). Without `axis` the legacy rule

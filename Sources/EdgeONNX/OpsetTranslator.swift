@@ -113,6 +113,8 @@ struct OpsetTranslator {
             node.attributes["broadcast"] = nil
         case _ where Self.legacyBroadcastOps.contains(node.op) && opset < 7:
             return try legacyBroadcast(node)
+        case "PRelu" where opset < 7:
+            return try legacyPerChannelSlope(node)
         case "Cast":
             if case .string(let name)? = node.attributes["to"] {
                 guard let code = Self.castTypeCodes[name.uppercased()] else {

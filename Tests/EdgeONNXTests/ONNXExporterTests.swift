@@ -80,6 +80,22 @@ final class ONNXExporterTests: XCTestCase {
         try assertSameOutputs(imported, again, ["x": randomTensor(seed: 7, [2, 3, 4, 5], -3, 3)])
     }
 
+    func testUndeclaredOutputTypesAreFilledFromThePlan() throws {
+        var graph = Graph(name: "untyped", inputs: [ValueInfo(name: "x", dtype: .int64, shape: [.fixed(2), .fixed(3)])],
+                          outputs: [ValueInfo(name: "y", dtype: .float32, shape: nil)])
+        graph.initializers = ["k": try Tensor([Int64(1), 2, 3], shape: [3])]
+        graph.nodes = [Node(name: "add", op: "Add", inputs: ["x", "k"], outputs: ["y"])]
+        let (_, proto) = try roundTrip(graph)
+        let type = proto.graph.output[0].type.tensorType
+        XCTAssertEqual(type.elemType, Int32(DType.int64.rawValue))
+        XCTAssertEqual(type.shape.dim.map(\.dimValue), [2, 3])
+
+        graph.inputs[0].shape = [.symbolic("batch"), .fixed(3)]
+        let (_, symbolic) = try roundTrip(graph)
+        XCTAssertEqual(symbolic.graph.output[0].type.tensorType.shape.dim.count, 2)
+        XCTAssertEqual(symbolic.graph.output[0].type.tensorType.shape.dim.map(\.value), [nil, nil])
+    }
+
     func testExportedTensorsKeepTheirBytesAndTypes() throws {
         var graph = Graph(name: "types", inputs: [ValueInfo(name: "x", dtype: .int64, shape: [.fixed(3)])],
                           outputs: [ValueInfo(name: "y", dtype: .int64, shape: [.fixed(3)])])

@@ -140,6 +140,21 @@ final class ONNXImporterTests: XCTestCase {
         XCTAssertTrue(allClose(y, try Tensor((0..<6).map { max(av[$0], 0) * bv[$0 / 3] }, shape: [2, 3]), atol: 1e-6))
     }
 
+    func testOpset6PReluSlopeIsPerChannel() throws {
+        let prelu = B.node("PRelu", ["x", "slope"], ["y"])
+        let model = B.model(opset: 6, nodes: [prelu], inputs: [("x", .float32, [1, 2, 3])], outputs: ["y"],
+                            initializers: [B.floatTensor("slope", [0.5, -2], [2])])
+        let g = try B.importModel(model, checkOperators: false)
+        XCTAssertEqual(g.nodes.map(\.op), ["Unsqueeze", "PRelu"])
+        let g7 = try B.importModel(B.model(opset: 7, nodes: [prelu], inputs: [("x", .float32, [1, 2, 2])], outputs: ["y"],
+                                           initializers: [B.floatTensor("slope", [0.5, -2], [2])]), checkOperators: false)
+        XCTAssertEqual(g7.nodes.map(\.op), ["PRelu"])
+
+        try B.requireOps(["Unsqueeze", "PRelu"])
+        let y = try B.run(g, ["x": try Tensor([Float(-1), 2, -3, -1, 2, -3], shape: [1, 2, 3])])
+        XCTAssertEqual(y.scalars(as: Float.self), [-0.5, 2, -1.5, 2, 2, 6])
+    }
+
     func testSplitSliceReduceAndTopKAttributesBecomeInputs() throws {
         let split = B.node("Split", ["x"], ["s0", "s1"], [B.int("axis", 1), B.ints("split", [1, 3])])
         let even = B.node("Split", ["x"], ["e0", "e1"], [B.int("axis", 1)])

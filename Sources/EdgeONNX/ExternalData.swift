@@ -58,8 +58,8 @@ struct ExternalData {
         return url
     }
 
-    /// Reads exactly `byteCount` bytes into `destination`.
-    func read(into destination: UnsafeMutableRawPointer, byteCount: Int, baseDirectory: URL) throws(EdgeError) {
+    /// Exactly `count` bytes of the file (validated before the caller allocates anything).
+    func bytes(count byteCount: Int, baseDirectory: URL) throws(EdgeError) -> Data {
         let url = try resolvedURL(baseDirectory: baseDirectory)
         let data = try ONNXImporter.readFile(url, limit: Int.max, what: "external data file of \(label)")
         guard offset <= data.count else {
@@ -74,10 +74,7 @@ struct ExternalData {
         guard length == byteCount else {
             throw EdgeError(.invalidModel, "\(label): external data has \(length) bytes, the tensor's shape needs \(byteCount)")
         }
-        data.withUnsafeBytes { src in
-            if let base = src.baseAddress, byteCount > 0 {
-                destination.copyMemory(from: base + offset, byteCount: byteCount)
-            }
-        }
+        let start = data.startIndex + offset
+        return data[start..<(start + length)] // a slice of the mapping, not a copy
     }
 }

@@ -25,48 +25,56 @@ struct TensorReader {
         }
         let count: Int
         do { count = try ShapeMath.elementCount(shape) } catch { throw fail(error.message) }
-        let result = try Tensor(zeros: dtype, shape: shape)
-        let out = result.storage.bytes
         let byteCount = count * dtype.byteSize
+        // Sizes are checked against the data present before anything is allocated, so a
+        // hostile shape cannot make us reserve terabytes.
 
         if proto.hasDataLocation && proto.dataLocation == .external {
             guard let baseDirectory else {
                 throw fail("uses external data, which needs the model's directory (load the model from a file)")
             }
-            try ExternalData(entries: proto.externalData, label: label)
-                .read(into: out, byteCount: byteCount, baseDirectory: baseDirectory)
-            return result
+            let bytes = try ExternalData(entries: proto.externalData, label: label)
+                .bytes(count: byteCount, baseDirectory: baseDirectory)
+            return try copy(bytes, dtype: dtype, shape: shape)
         }
         if proto.hasRawData {
             guard proto.rawData.count == byteCount else {
                 throw fail("raw_data has \(proto.rawData.count) bytes, shape \(shape) of \(dtype) needs \(byteCount)")
             }
-            proto.rawData.withUnsafeBytes { src in
-                if let base = src.baseAddress, byteCount > 0 { out.copyMemory(from: base, byteCount: byteCount) }
-            }
-            return result
+            return try copy(proto.rawData, dtype: dtype, shape: shape)
         }
 
-        /// Copies `values` converted by `convert` into the tensor after checking their number.
-        func fill<S, D>(_ values: [S], field: String, as _: D.Type, _ convert: (S) -> D) throws(EdgeError) {
+        /// A tensor of `values` converted by `convert`, after checking their number.
+        func fill<S, D>(_ values: [S], field: String, as _: D.Type, _ convert: (S) -> D) throws(EdgeError) -> Tensor {
             guard values.count == count else {
                 throw fail("\(field) has \(values.count) values, shape \(shape) needs \(count)")
             }
-            let p = out.bindMemory(to: D.self, capacity: count)
+            let result = try Tensor(zeros: dtype, shape: shape)
+            let p = result.storage.bytes.bindMemory(to: D.self, capacity: count)
             for (i, v) in values.enumerated() { p[i] = convert(v) }
+            return result
         }
         switch dtype {
-        case .float32: try fill(proto.floatData, field: "float_data", as: Float.self) { $0 }
-        case .float64: try fill(proto.doubleData, field: "double_data", as: Double.self) { $0 }
-        case .int64: try fill(proto.int64Data, field: "int64_data", as: Int64.self) { $0 }
-        case .int32: try fill(proto.int32Data, field: "int32_data", as: Int32.self) { $0 }
-        case .int16: try fill(proto.int32Data, field: "int32_data", as: Int16.self) { Int16(truncatingIfNeeded: $0) }
-        case .uint16, .float16: try fill(proto.int32Data, field: "int32_data", as: UInt16.self) { UInt16(truncatingIfNeeded: $0) }
-        case .int8: try fill(proto.int32Data, field: "int32_data", as: Int8.self) { Int8(truncatingIfNeeded: $0) }
-        case .uint8: try fill(proto.int32Data, field: "int32_data", as: UInt8.self) { UInt8(truncatingIfNeeded: $0) }
-        case .bool: try fill(proto.int32Data, field: "int32_data", as: UInt8.self) { $0 != 0 ? 1 : 0 }
-        case .uint32: try fill(proto.uint64Data, field: "uint64_data", as: UInt32.self) { UInt32(truncatingIfNeeded: $0) }
-        case .uint64: try fill(proto.uint64Data, field: "uint64_data", as: UInt64.self) { $0 }
+        case .float32: return try fill(proto.floatData, field: "float_data", as: Float.self) { $0 }
+        case .float64: return try fill(proto.doubleData, field: "double_data", as: Double.self) { $0 }
+        case .int64: return try fill(proto.int64Data, field: "int64_data", as: Int64.self) { $0 }
+        case .int32: return try fill(proto.int32Data, field: "int32_data", as: Int32.self) { $0 }
+        case .int16: return try fill(proto.int32Data, field: "int32_data", as: Int16.self) { Int16(truncatingIfNeeded: $0) }
+        case .uint16, .float16: return try fill(proto.int32Data, field: "int32_data", as: UInt16.self) { UInt16(truncatingIfNeeded: $0) }
+        case .int8: return try fill(proto.int32Data, field: "int32_data", as: Int8.self) { Int8(truncatingIfNeeded: $0) }
+        case .uint8: return try fill(proto.int32Data, field: "int32_data", as: UInt8.self) { UInt8(truncatingIfNeeded: $0) }
+        case .bool: return try fill(proto.int32Data, field: "int32_data", as: UInt8.self) { $0 != 0 ? 1 : 0 }
+        case .uint32: return try fill(proto.uint64Data, field: "uint64_data", as: UInt32.self) { UInt32(truncatingIfNeeded: $0) }
+        case .uint64: return try fill(proto.uint64Data, field: "uint64_data", as: UInt64.self) { $0 }
+        }
+    }
+
+    /// A tensor holding a copy of `bytes` (already checked to be exactly its size), in
+    /// aligned storage.
+    private func copy(_ bytes: Data, dtype: DType, shape: [Int]) throws(EdgeError) -> Tensor {
+        let result = try Tensor(zeros: dtype, shape: shape)
+        bytes.withUnsafeBytes { src in
+            if let base = src.baseAddress, !src.isEmpty { result.storage.bytes.copyMemory(from: base, byteCount: src.count) }
         }
         return result
     }

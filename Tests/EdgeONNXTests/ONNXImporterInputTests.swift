@@ -55,6 +55,9 @@ final class ONNXImporterInputTests: XCTestCase {
             ("raw_data too long", typed(.int64, dims: [1]) { $0.rawData = Data(count: 9) }),
             ("negative dim", typed(.float32, dims: [-1]) { $0.floatData = [] }),
             ("overflowing dims", typed(.float32, dims: [1 << 40, 1 << 40, 1 << 40]) { $0.floatData = [1] }),
+            // 2^39 elements pass the element limit but must be rejected before allocation.
+            ("huge shape, 4 raw bytes", typed(.float32, dims: [1 << 20, 1 << 19]) { $0.rawData = Data(count: 4) }),
+            ("huge shape, 1 float", typed(.float32, dims: [1 << 20, 1 << 19]) { $0.floatData = [1] }),
             ("string tensor", typed(.float32, dims: [1]) { $0.dataType = 8; $0.stringData = [Data("a".utf8)] }),
             ("unknown dtype", typed(.float32, dims: [1]) { $0.dataType = 999; $0.floatData = [1] }),
         ]

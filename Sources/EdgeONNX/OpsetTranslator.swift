@@ -107,6 +107,8 @@ struct OpsetTranslator {
             }
             for legacy in ["spatial", "is_test", "training_mode"] { node.attributes[legacy] = nil }
             node.outputs = Array(node.outputs.prefix(1)) // running statistics: training only
+        case "Scatter": // deprecated in opset 11; same semantics under its new name
+            node.op = "ScatterElements"
         case "Dropout":
             return [Node(name: node.name, op: "Identity", inputs: Array(node.inputs.prefix(1)), outputs: Array(node.outputs.prefix(1)))]
         case "Gemm" where opset < 7:

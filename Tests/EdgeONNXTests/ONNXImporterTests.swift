@@ -174,17 +174,19 @@ final class ONNXImporterTests: XCTestCase {
         XCTAssertEqual(try g.nodes[3].attributes.int("keepdims"), 0)
     }
 
-    func testLegacyAttributesAreDroppedAndDropoutBecomesIdentity() throws {
+    func testLegacyAttributesAreDroppedAndRenamedOpsTranslated() throws {
         let bn = B.node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y", "rm", "rv"],
                         [B.int("is_test", 1), B.int("spatial", 1), B.ints("consumed_inputs", [0, 0, 0, 1, 1]), B.float("epsilon", 1e-3)])
         let drop = B.node("Dropout", ["y"], ["d", "mask"], [B.float("ratio", 0.5), B.int("is_test", 1)])
         let gemm = B.node("Gemm", ["d", "w", "c"], ["g"], [B.int("broadcast", 1), B.int("transB", 1)])
         let cast = B.node("Cast", ["g"], ["out"], [B.string("to", "DOUBLE")])
+        let scatter = B.node("Scatter", ["x", "idx", "x"], ["sc"], [B.int("axis", 1)])
         let params = ["s", "b", "m", "v"].map { B.floatTensor($0, [1, 1], [2]) }
-        let g = try B.importModel(B.model(opset: 6, nodes: [bn, drop, gemm, cast], inputs: [("x", .float32, [1, 2])], outputs: ["out"],
-                                          initializers: params + [B.floatTensor("w", [1, 2, 3, 4], [2, 2]), B.floatTensor("c", [0, 0], [2])]),
+        let g = try B.importModel(B.model(opset: 6, nodes: [bn, drop, gemm, cast, scatter], inputs: [("x", .float32, [1, 2])], outputs: ["out", "sc"],
+                                          initializers: params + [B.floatTensor("w", [1, 2, 3, 4], [2, 2]), B.floatTensor("c", [0, 0], [2]),
+                                                                  B.floatTensor("idx", [0, 1], [1, 2])]),
                                   checkOperators: false)
-        XCTAssertEqual(g.nodes.map(\.op), ["BatchNormalization", "Identity", "Gemm", "Cast"])
+        XCTAssertEqual(g.nodes.map(\.op), ["BatchNormalization", "Identity", "Gemm", "Cast", "ScatterElements"])
         XCTAssertEqual(Set(g.nodes[0].attributes.values.keys), ["epsilon"])
         XCTAssertEqual(g.nodes[0].outputs, ["y"])
         XCTAssertEqual(g.nodes[1].inputs, ["y"])

@@ -26,7 +26,7 @@ build:
 
 test: deps test-deps
 	$(MAKE) test-kernels-native test-kernels-aarch64
-	$(SWIFT) test --parallel
+	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 # Installs only what is missing (as root, or through sudo).
 deps:

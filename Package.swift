@@ -56,8 +56,13 @@ let package = Package(
         ),
         .target(
             name: "EdgeTestSupport",
-            dependencies: ["EdgeRuntime"],
+            dependencies: ["EdgeRuntime", "CAllocationCounter"],
             path: "Tests/EdgeTestSupport"
+        ),
+        // Counts heap allocations per thread (interposes malloc in the test executable only).
+        .target(
+            name: "CAllocationCounter",
+            path: "Tests/CAllocationCounter"
         ),
         .testTarget(
             name: "CEdgeKernelsTests",

@@ -25,7 +25,7 @@ build:
 	$(SWIFT) build -c release --product edge-assistant
 
 test: deps test-deps
-	$(MAKE) test-kernels-native test-kernels-aarch64
+	$(MAKE) test-kernels-aarch64
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 # Installs only what is missing (as root, or through sudo).

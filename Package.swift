@@ -52,7 +52,8 @@ let package = Package(
         .target(
             name: "CEdgeKernelTests",
             dependencies: ["CEdgeKernels"],
-            path: "Tests/CEdgeKernelTests"
+            path: "Tests/CEdgeKernelTests",
+            exclude: ["runner"]
         ),
         .target(
             name: "EdgeTestSupport",

@@ -15,4 +15,10 @@ let allOps: [any OpDefinition.Type] = [
     ShapeOps.self,
     ConstantOp.self,
     ConstantOfShapeOp.self,
+    CastOps.self,
+    WhereOp.self,
+    VariadicOps.self,
+    SoftmaxOps.self,
+    ReduceOps.self,
+    ArgMinMaxOps.self,
 ]

@@ -21,4 +21,5 @@ let allOps: [any OpDefinition.Type] = [
     SoftmaxOps.self,
     ReduceOps.self,
     ArgMinMaxOps.self,
+    ResizeOp.self,
 ]

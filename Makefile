@@ -25,8 +25,8 @@ build:
 	$(SWIFT) build -c release --product edge-assistant
 
 test: deps test-deps
-	$(MAKE) test-kernels-native test-kernels-aarch64
-	$(SWIFT) test --parallel
+	$(MAKE) test-kernels-aarch64
+	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 # Installs only what is missing (as root, or through sudo).
 deps:

@@ -119,3 +119,33 @@ final class InferenceSessionTests: XCTestCase {
         }
     }
 }
+
+final class AllocationFreeRunTests: XCTestCase {
+    /// After the first call for a shape, `run(inputs:outputs:)` performs no heap allocation.
+    /// A property of optimised builds (unoptimised Swift may box closure contexts), so
+    /// `make test` runs the suite with `-c release`.
+    func testRunDoesNotAllocateAfterFirstCall() throws {
+        #if DEBUG
+        throw XCTSkip("allocation-free run is checked in optimised builds (make test uses -c release)")
+        #endif
+        var g = Graph(name: "alloc")
+        g.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.fixed(2), .fixed(8)])]
+        g.outputs = [ValueInfo(name: "y", dtype: .float32, shape: nil)]
+        g.initializers["w"] = try Tensor([Float](repeating: 0.5, count: 8), shape: [8])
+        g.nodes = [
+            Node(name: "mul", op: "Mul", inputs: ["x", "w"], outputs: ["m"]),
+            Node(name: "sig", op: "Sigmoid", inputs: ["m"], outputs: ["s"]),
+            Node(name: "add", op: "Add", inputs: ["s", "x"], outputs: ["y"]),
+        ]
+        let session = try InferenceSession(graph: g)
+        var rng = SeededRandom(seed: 1)
+        let x = rng.tensor([2, 8])
+        let y = try Tensor(zeros: .float32, shape: [2, 8])
+        try session.run(inputs: [x], outputs: [y])
+        let inputs = [x], outputs = [y]
+        guard let n = try countAllocations({ for _ in 0..<10 { try session.run(inputs: inputs, outputs: outputs) } }) else {
+            throw XCTSkip("allocation counting needs glibc")
+        }
+        XCTAssertEqual(n, 0, "run allocated \(n) times in 10 calls")
+    }
+}

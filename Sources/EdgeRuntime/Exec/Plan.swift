@@ -82,6 +82,15 @@ public final class Plan: @unchecked Sendable {
         }
     }
 
+    /// Whether `inputs` have exactly this plan's input dtypes and shapes (no allocation).
+    public func accepts(_ inputs: [Tensor]) -> Bool {
+        guard inputs.count == inputTypes.count else { return false }
+        for i in 0..<inputs.count where inputs[i].dtype != inputTypes[i].dtype || inputs[i].shape != inputTypes[i].shape {
+            return false
+        }
+        return true
+    }
+
     /// Pointer to output `i` of the last `execute` (valid until the next call).
     public func output(_ i: Int) -> UnsafeRawPointer {
         UnsafeRawPointer(table[Int(outputSlots[i])]!)

@@ -39,13 +39,15 @@ struct GraphReader {
                 translator.ranks[info.name] = shape.count
             }
         }
-        for (index, nodeProto) in proto.node.enumerated() {
-            var node = try node(nodeProto, index: index)
-            if node.op == "Constant" {
-                try foldConstant(node, into: &graph)
-                translator.ranks[node.outputs[0]] = graph.initializers[node.outputs[0]]?.shape.count
-                continue
-            }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(proto.node.count)
+        for (index, nodeProto) in proto.node.enumerated() { nodes.append(try node(nodeProto, index: index)) }
+        // Constants first: rewrites (legacy broadcast) need their ranks wherever they appear.
+        for node in nodes where node.op == "Constant" {
+            try foldConstant(node, into: &graph)
+            translator.ranks[node.outputs[0]] = graph.initializers[node.outputs[0]]?.shape.count
+        }
+        for var node in nodes where node.op != "Constant" {
             node.attributes["consumed_inputs"] = nil // legacy memory-reuse hint (opset < 7)
             graph.nodes += try translator.translate(node)
         }

@@ -45,6 +45,36 @@ final class ONNXImporterFuzzTests: XCTestCase {
         XCTAssertGreaterThan(imported, 0, "some mutations (e.g. of float weights) should still import")
     }
 
+    /// An opset-9 model full of attributes the translator rewrites (pads, axes, split, slice
+    /// ranges, scales, legacy Softmax). Its mutations are imported but not run: a mutated
+    /// attribute may legally ask for a terabyte-sized output.
+    func translatorSeedModel() -> Data {
+        let nodes = [
+            B.node("Pad", ["x"], ["p"], [B.ints("pads", [0, 0, 1, 1, 0, 0, 1, 1]), B.float("value", 0.5)]),
+            B.node("Upsample", ["p", "scales"], ["u"], [B.string("mode", "nearest")]),
+            B.node("Slice", ["u"], ["s"], [B.ints("starts", [0, 1]), B.ints("ends", [1, 5]), B.ints("axes", [1, 2])]),
+            B.node("Split", ["s"], ["s0", "s1"], [B.int("axis", 3), B.ints("split", [2, 6])]),
+            B.node("Squeeze", ["s0"], ["q"], [B.ints("axes", [1])]),
+            B.node("ReduceMean", ["q"], ["r"], [B.ints("axes", [2])]),
+            B.node("Softmax", ["r"], ["y"], [B.int("axis", 1)]),
+            B.node("Clip", ["s1"], ["c"], [B.float("min", 0), B.float("max", 6)]),
+        ]
+        return B.bytes(B.model(opset: 9, nodes: nodes, inputs: [("x", .float32, [1, 2, 2, 2])], outputs: ["y", "c"],
+                               initializers: [B.floatTensor("scales", [1, 1, 2, 2], [4])]))
+    }
+
+    func testMutatedOldOpsetModelsImportOrFailCleanly() throws {
+        let seed = translatorSeedModel()
+        XCTAssertEqual(try ONNXImporter.decode(seed, baseDirectory: nil, checkOperators: false).nodes.count, 8)
+        var rng = SeededRandom(seed: 77)
+        var imported = 0
+        for _ in 0..<Self.mutations {
+            if (try? ONNXImporter.decode(mutate(seed, &rng), baseDirectory: nil, checkOperators: false)) != nil { imported += 1 }
+        }
+        print("ONNX translator fuzz: \(Self.mutations) mutations, \(imported) imported")
+        XCTAssertGreaterThan(imported, 0)
+    }
+
     private func runOnce(_ graph: Graph, _ rng: inout SeededRandom) throws {
         let session = try InferenceSession(graph: graph)
         var feeds: [Tensor] = []

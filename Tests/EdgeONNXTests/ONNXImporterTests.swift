@@ -125,6 +125,15 @@ final class ONNXImporterTests: XCTestCase {
         XCTAssertTrue(allClose(y, try Tensor(expected, shape: [2, 3, 4]), atol: 1e-6))
     }
 
+    func testLegacyBroadcastSeesConstantsDefinedLater() throws {
+        var bias = B.floatTensor("", [1, 2, 3], [3])
+        bias.name = ""
+        let nodes = [B.node("Add", ["a", "b"], ["y"], [B.int("broadcast", 1), B.int("axis", 1)]),
+                     B.node("Constant", [], ["b"], [B.tensorAttribute("value", bias)])]
+        let g = try B.importModel(B.model(opset: 6, nodes: nodes, inputs: [("a", .float32, [1, 3, 2])], outputs: ["y"]), checkOperators: false)
+        XCTAssertEqual(g.nodes.map(\.op), ["Unsqueeze", "Add"])
+    }
+
     func testOpset6BroadcastAxisOnValueOfUnknownRankUsesShapeNodes() throws {
         let relu = B.node("Relu", ["a"], ["r"])
         let mul = B.node("Mul", ["r", "b"], ["y"], [B.int("broadcast", 1), B.int("axis", 0)])

@@ -1,0 +1,94 @@
+import EdgeONNX
+import EdgeRuntime
+import Foundation
+import XCTest
+
+/// Exports every PyTorch backend case the runtime supports — after `GraphOptimizer` has folded
+/// BatchNorm and fused activations, so the internal forms are exercised — and has ONNX Runtime
+/// (onnx.checker first) run the exported file on the case's stored inputs, comparing with the
+/// stored outputs (rtol 1e-3, atol 1e-4). Skipped when python3 lacks onnx or onnxruntime.
+final class ONNXExportRuntimeTests: XCTestCase {
+    /// Checks each `exported.onnx` + case directory pair listed on stdin; prints `FAIL name: why`.
+    static let checker = """
+    import sys, glob, os
+    import numpy as np, onnx, onnxruntime as ort
+    from onnx import numpy_helper
+    ort.set_default_logger_severity(3)
+    def load(paths): return [numpy_helper.to_array(onnx.load_tensor(p)) for p in paths]
+    for line in sys.stdin:
+        exported, case = line.rstrip("\\n").split("\\t")
+        name = os.path.basename(case)
+        try:
+            onnx.checker.check_model(onnx.load(exported), full_check=True)
+            so = ort.SessionOptions(); so.intra_op_num_threads = 1; so.inter_op_num_threads = 1
+            sess = ort.InferenceSession(exported, so, providers=["CPUExecutionProvider"])
+            for ds in sorted(glob.glob(os.path.join(case, "test_data_set_*"))):
+                ins = load(sorted(glob.glob(os.path.join(ds, "input_*.pb")), key=lambda p: int(p.rsplit("_", 1)[1][:-3])))
+                outs = load(sorted(glob.glob(os.path.join(ds, "output_*.pb")), key=lambda p: int(p.rsplit("_", 1)[1][:-3])))
+                got = sess.run(None, {i.name: v for i, v in zip(sess.get_inputs(), ins)})
+                for g, w in zip(got, outs):
+                    if g.shape != w.shape or not np.allclose(g, w, rtol=1e-3, atol=1e-4, equal_nan=True):
+                        raise ValueError(f"mismatch: shape {g.shape} vs {w.shape}, max diff {np.abs(g - w).max() if g.shape == w.shape else 'n/a'}")
+            print(f"OK {name}")
+        except Exception as e:
+            print(f"FAIL {name}: {str(e)[:300]}")
+    """
+
+    func testExportedBackendCasesRunInONNXRuntime() throws {
+        let root = try ONNXConformanceTests.dataDirectory()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        var jobs: [String] = []
+        var fused = 0
+        for suite in ONNXConformanceTests.suites {
+            let suiteURL = root.appendingPathComponent(suite)
+            for name in try FileManager.default.contentsOfDirectory(atPath: suiteURL.path).sorted() {
+                let caseURL = suiteURL.appendingPathComponent(name)
+                let graph = try ONNXImporter.load(contentsOf: caseURL.appendingPathComponent("model.onnx"), checkOperators: false)
+                guard Set(graph.nodes.map(\.op)).isSubset(of: OpRegistry.supportedOps) else { continue }
+                let optimized = try GraphOptimizer.optimize(graph)
+                fused += optimized.nodes.filter { $0.attributes.has("activation") || $0.attributes.has("coerce_2d") }.count
+                let out = dir.appendingPathComponent("\(suite)-\(name).onnx")
+                try Data(try ONNXExporter.encode(optimized)).write(to: out)
+                jobs.append("\(out.path)\t\(caseURL.path)")
+            }
+        }
+        try XCTSkipIf(jobs.isEmpty, "the runtime supports none of the backend cases yet")
+        let report = try Self.runPython(Self.checker, stdin: jobs.joined(separator: "\n") + "\n")
+        let lines = report.split(separator: "\n")
+        let ok = lines.filter { $0.hasPrefix("OK ") }.count
+        print("ONNX export → ONNX Runtime: \(ok) of \(jobs.count) exported cases match (\(fused) nodes with internal attributes lowered)")
+        for line in lines where line.hasPrefix("FAIL ") { XCTFail(String(line)) }
+        XCTAssertEqual(ok, jobs.count, "every exported case must be checked")
+    }
+
+    /// Runs `script` with python3, skipping the test if onnxruntime is not importable.
+    static func runPython(_ script: String, stdin: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import onnx, onnxruntime\n" + script]
+        // stderr goes to a file: a full pipe nobody reads would block the checker.
+        let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-check-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorsURL) }
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorsURL)
+        do { try process.run() } catch { throw XCTSkip("python3 not available") }
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errText = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
+        if process.terminationStatus != 0, errText.contains("ModuleNotFoundError") {
+            throw XCTSkip("python3 lacks onnx/onnxruntime (pip install onnx onnxruntime): export check not run")
+        }
+        guard process.terminationStatus == 0 else {
+            throw EdgeError(.io, "python3 checker failed: \(errText.suffix(500))")
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

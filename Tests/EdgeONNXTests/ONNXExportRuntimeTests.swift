@@ -1,6 +1,8 @@
 import EdgeONNX
 import EdgeRuntime
+import EdgeTestSupport
 import Foundation
+import SwiftProtobuf
 import XCTest
 
 /// Exports every PyTorch backend case the runtime supports — after `GraphOptimizer` has folded
@@ -90,5 +92,69 @@ final class ONNXExportRuntimeTests: XCTestCase {
             throw EdgeError(.io, "python3 checker failed: \(errText.suffix(500))")
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The exporter's lowering of every internal form (each fused activation on Conv, Gemm and
+/// MatMul; `coerce_2d` on each Softmax-family op and axis) must mean in ONNX Runtime what it
+/// means in our runtime: our outputs are the expected values of the exported file.
+extension ONNXExportRuntimeTests {
+    func testEveryInternalFormMatchesInONNXRuntime() throws {
+        try ONNXModelBuilder.requireOps(["Conv", "Gemm", "MatMul", "Softmax", "LogSoftmax"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-forms-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rng = SeededRandom(seed: 31)
+        let activations: [(String, Float, Float)] = [
+            ("Relu", 0, 0), ("Clip", -0.3, 0.4), ("Clip", 0, Float.greatestFiniteMagnitude), ("LeakyRelu", 0.1, 0),
+            ("Sigmoid", 0, 0), ("Tanh", 0, 0), ("HardSigmoid", 0.3, 0.4), ("HardSwish", 0, 0),
+        ]
+        var jobs: [String] = []
+        func add(_ name: String, _ graph: Graph, _ input: Tensor) throws {
+            let caseDir = dir.appendingPathComponent(name)
+            let data = caseDir.appendingPathComponent("test_data_set_0")
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            let expected = try InferenceSession(graph: graph, options: SessionOptions(optimize: false)).run([input])[0]
+            try Self.tensorFile(input).write(to: data.appendingPathComponent("input_0.pb"))
+            try Self.tensorFile(expected).write(to: data.appendingPathComponent("output_0.pb"))
+            let model = caseDir.appendingPathComponent("exported.onnx")
+            try Data(try ONNXExporter.encode(graph)).write(to: model)
+            jobs.append("\(model.path)\t\(caseDir.path)")
+        }
+        for (i, (kind, alpha, beta)) in activations.enumerated() {
+            let act: [String: Attribute] = ["activation": .string(kind), "activation_alpha": .float(alpha), "activation_beta": .float(beta)]
+            try add("conv_\(i)_\(kind)", Self.graph("Conv", x: [1, 3, 5, 5], weights: ["w": rng.tensor([4, 3, 3, 3]), "b": rng.tensor([4])],
+                                                     attributes: act.merging(["pads": .ints([1, 1, 1, 1])]) { a, _ in a }), rng.tensor([1, 3, 5, 5], -2, 2))
+            try add("gemm_\(i)_\(kind)", Self.graph("Gemm", x: [2, 6], weights: ["w": rng.tensor([6, 4]), "b": rng.tensor([4])], attributes: act),
+                    rng.tensor([2, 6], -2, 2))
+            try add("matmul_\(i)_\(kind)", Self.graph("MatMul", x: [2, 6], weights: ["w": rng.tensor([6, 4])], attributes: act), rng.tensor([2, 6], -2, 2))
+        }
+        for op in ["Softmax", "LogSoftmax", "Hardmax"] where OpRegistry.definition(for: op) != nil {
+            for axis in [0, 1, 2, -1] {
+                try add("\(op)_axis\(axis)", Self.graph(op, x: [2, 3, 4], weights: [:], attributes: ["axis": .int(axis), "coerce_2d": .int(1)]),
+                        rng.tensor([2, 3, 4], -3, 3))
+            }
+        }
+        let report = try Self.runPython(Self.checker, stdin: jobs.joined(separator: "\n") + "\n")
+        let lines = report.split(separator: "\n")
+        for line in lines where line.hasPrefix("FAIL ") { XCTFail(String(line)) }
+        XCTAssertEqual(lines.filter { $0.hasPrefix("OK ") }.count, jobs.count)
+    }
+
+    /// x → op(x, weights…) → y, with `weights` as initializers in the given order.
+    static func graph(_ op: String, x shape: [Int], weights: KeyValuePairs<String, Tensor>, attributes: [String: Attribute]) -> Graph {
+        var g = Graph(name: op, inputs: [ValueInfo(name: "x", dtype: .float32, shape: shape.map { .fixed($0) })],
+                      outputs: [ValueInfo(name: "y", dtype: .float32, shape: nil)])
+        for (name, t) in weights { g.initializers[name] = t }
+        g.nodes = [Node(name: op.lowercased(), op: op, inputs: ["x"] + weights.map(\.key), outputs: ["y"], attributes: attributes)]
+        return g
+    }
+
+    /// A serialized float32 TensorProto (raw data), as ONNX test data stores it.
+    static func tensorFile(_ t: Tensor) throws -> Data {
+        var p = Onnx_TensorProto()
+        p.dataType = Int32(t.dtype.rawValue)
+        p.dims = t.shape.map { Int64($0) }
+        p.rawData = Data(bytes: t.rawPointer, count: t.byteCount)
+        return try p.serializedBytes()
     }
 }

@@ -58,40 +58,12 @@ final class ONNXExportRuntimeTests: XCTestCase {
             }
         }
         try XCTSkipIf(jobs.isEmpty, "the runtime supports none of the backend cases yet")
-        let report = try Self.runPython(Self.checker, stdin: jobs.joined(separator: "\n") + "\n")
+        let report = try PythonRunner.run(["-c", "import onnx, onnxruntime\n" + Self.checker], stdin: jobs.joined(separator: "\n") + "\n")
         let lines = report.split(separator: "\n")
         let ok = lines.filter { $0.hasPrefix("OK ") }.count
         print("ONNX export → ONNX Runtime: \(ok) of \(jobs.count) exported cases match (\(fused) nodes with internal attributes lowered)")
         for line in lines where line.hasPrefix("FAIL ") { XCTFail(String(line)) }
         XCTAssertEqual(ok, jobs.count, "every exported case must be checked")
-    }
-
-    /// Runs `script` with python3, skipping the test if onnxruntime is not importable.
-    static func runPython(_ script: String, stdin: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import onnx, onnxruntime\n" + script]
-        // stderr goes to a file: a full pipe nobody reads would block the checker.
-        let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-check-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorsURL) }
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        do { try process.run() } catch { throw XCTSkip("python3 not available") }
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errText = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-        if process.terminationStatus != 0, errText.contains("ModuleNotFoundError") {
-            throw XCTSkip("python3 lacks onnx/onnxruntime (pip install onnx onnxruntime): export check not run")
-        }
-        guard process.terminationStatus == 0 else {
-            throw EdgeError(.io, "python3 checker failed: \(errText.suffix(500))")
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -134,7 +106,7 @@ extension ONNXExportRuntimeTests {
                         rng.tensor([2, 3, 4], -3, 3))
             }
         }
-        let report = try Self.runPython(Self.checker, stdin: jobs.joined(separator: "\n") + "\n")
+        let report = try PythonRunner.run(["-c", "import onnx, onnxruntime\n" + Self.checker], stdin: jobs.joined(separator: "\n") + "\n")
         let lines = report.split(separator: "\n")
         for line in lines where line.hasPrefix("FAIL ") { XCTFail(String(line)) }
         XCTAssertEqual(lines.filter { $0.hasPrefix("OK ") }.count, jobs.count)

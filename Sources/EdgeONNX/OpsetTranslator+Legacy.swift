@@ -41,6 +41,24 @@ extension OpsetTranslator {
         return resize
     }
 
+    /// ImageScaler (experimental, removed in opset 10; used by old model-zoo exports such as
+    /// Tiny YOLOv2): y = scale · x + bias[c] on NCHW input, as Mul by a scalar and Add of a
+    /// [C, 1, 1] constant.
+    mutating func imageScalerToMulAdd(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count == 1, node.outputs.count == 1, !node.inputs[0].isEmpty else {
+            throw EdgeError(.invalidModel, "\(node.label) needs one input and one output")
+        }
+        let scale = try node.attributes.float("scale", default: 1)
+        let bias = try node.attributes.floats("bias") ?? []
+        let scaled = freshName("\(node.outputs[0])__scaled")
+        let scaleName = constant(Tensor(scalar: scale), for: node, "scale")
+        let biasName = constant(try Tensor(bias, shape: [bias.count, 1, 1]), for: node, "bias")
+        return [
+            Node(name: freshName("\(node.name)__mul"), op: "Mul", inputs: [node.inputs[0], scaleName], outputs: [scaled]),
+            Node(name: node.name, op: "Add", inputs: [scaled, biasName], outputs: node.outputs),
+        ]
+    }
+
     /// Resize-10 and Upsample coordinate mapping expressed in Resize-11+ attributes.
     func setLegacyResizeModes(_ node: inout Node) {
         node.attributes["coordinate_transformation_mode"] = .string("asymmetric")

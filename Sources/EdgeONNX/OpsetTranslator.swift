@@ -95,6 +95,8 @@ struct OpsetTranslator {
             node.attributes["coerce_2d"] = .int(1)
         case "Upsample":
             return [try upsampleToResize(node)]
+        case "ImageScaler":
+            return try imageScalerToMulAdd(node)
         case "Resize" where opset == 10:
             node.inputs = [node.inputs.first ?? "", "", node.inputs.count > 1 ? node.inputs[1] : ""]
             setLegacyResizeModes(&node)

@@ -95,6 +95,7 @@ def main():
     case("dropout12_mask_unused", 12, [n("Dropout", ["x"], ["y", "mask"])], [("x", x(3, 4))], ["y"])
     case("cast6", 6, [n("Cast", ["x"], ["y"], to=T.INT32)], [("x", x(3, 4, lo=-9, hi=9))], ["y"])
     case("gemm6_broadcast", 6, [n("Gemm", ["a", "w", "c"], ["y"], broadcast=1, transB=1)], [("a", x(2, 3))], ["y"], [("w", x(4, 3)), ("c", x(4))])
+    case("imagescaler8", 8, [n("ImageScaler", ["x"], ["y"], scale=0.5, bias=[1.0, -2.0, 0.25])], [("x", x(2, 3, 2, 2))], ["y"])
     idx = np.array([[1, 0, 2], [0, 2, 1]], np.int64)
     case("scatter9", 9, [n("Scatter", ["x", "i", "u"], ["y"], axis=1)], [("x", x(2, 3))], ["y"], [("i", idx), ("u", x(2, 3))])
 

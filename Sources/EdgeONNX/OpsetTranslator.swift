@@ -91,7 +91,12 @@ struct OpsetTranslator {
             node.attributes["k"] = nil
             setInput(1, to: constant(try Tensor([Int64(k)], shape: [1]), for: node, "k"), of: &node)
         case "Softmax" where opset < 13, "LogSoftmax" where opset < 13, "Hardmax" where opset < 13:
-            node.attributes["axis"] = .int(try node.attributes.int("axis", default: 1))
+            let axis = try node.attributes.int("axis", default: 1)
+            node.attributes["axis"] = .int(axis)
+            // Flattening at the last axis changes nothing, so the plain op is used when the
+            // input's rank is known (simpler graph, and the exporter needs no Flatten/Reshape).
+            let rank = node.inputs.first.flatMap { ranks[$0] }
+            if let rank, axis == rank - 1 || axis == -1 { break }
             node.attributes["coerce_2d"] = .int(1)
         case "Upsample":
             return [try upsampleToResize(node)]

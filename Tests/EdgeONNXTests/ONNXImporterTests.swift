@@ -93,6 +93,9 @@ final class ONNXImporterTests: XCTestCase {
         XCTAssertEqual(try g.nodes[0].attributes.int("axis"), 1)
         let g13 = try B.importModel(B.model(opset: 13, nodes: [sm], inputs: [("x", .float32, [2, 3, 4])], outputs: ["y"]), checkOperators: false)
         XCTAssertNil(g13.nodes[0].attributes["coerce_2d"])
+        // At the last axis of a known rank, legacy and current semantics agree.
+        let last = try B.importModel(B.model(opset: 11, nodes: [sm], inputs: [("x", .float32, [2, 3])], outputs: ["y"]), checkOperators: false)
+        XCTAssertNil(last.nodes[0].attributes["coerce_2d"])
 
         try B.requireOps(["Softmax"])
         let x = randomTensor(seed: 2, [2, 3, 4], -3, 3)

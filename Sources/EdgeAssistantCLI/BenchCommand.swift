@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed runs.") var runs: Int = 100
     @Option(help: "Untimed warm-up runs.") var warmup: Int = 5
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Also print time per op type and the slowest nodes.") var profile = false
 
     func validate() throws {
         guard runs > 0, warmup >= 0, threads > 0 else { throw ValidationError("--runs and --threads must be positive") }
@@ -50,10 +51,35 @@ struct BenchCommand: ParsableCommand {
             ("macs", "\(CostModel.macs(of: plan))"), ("arena_bytes", "\(plan.arenaBytes)"),
             ("isa", "\"\(KernelInfo.activeISA)\""),
         ]
+        if profile { try printProfile(plan: plan, inputs: ordered) }
         if json {
             print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
         } else {
             for (k, v) in result { print("\(k.padding(toLength: 16, withPad: " ", startingAt: 0)) \(v)") }
+        }
+    }
+
+    /// Times every step over `runs` executions and prints totals per op type and the 15
+    /// slowest nodes, with their share of the inference.
+    private func printProfile(plan: Plan, inputs: [Tensor]) throws {
+        var seconds = [Double](repeating: 0, count: plan.stepCount)
+        let pointers = inputs.map(\.rawPointer)
+        pointers.withUnsafeBufferPointer { p in
+            for _ in 0..<runs { plan.executeProfiled(inputs: p, stepSeconds: &seconds) }
+        }
+        let total = seconds.reduce(0, +)
+        let nodes = plan.stepNodes
+        var byOp: [String: (Double, Int)] = [:]
+        for (n, s) in zip(nodes, seconds) { byOp[n.op, default: (0, 0)].0 += s; byOp[n.op, default: (0, 0)].1 += 1 }
+        print("op                       ms/run   share  count")
+        for (op, (s, c)) in byOp.sorted(by: { $0.value.0 > $1.value.0 }) {
+            print("\(op.padding(toLength: 22, withPad: " ", startingAt: 0)) \(fmt(s * 1000 / Double(runs)))  \(String(format: "%5.1f%%", s / total * 100))  \(c)")
+        }
+        print("slowest nodes:")
+        for i in seconds.indices.sorted(by: { seconds[$0] > seconds[$1] }).prefix(15) {
+            let n = nodes[i]
+            let shapes = n.inputs.prefix(2).compactMap { plan.valueTypes[$0]?.shape.description }.joined(separator: " ")
+            print("  \(n.op.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(seconds[i] * 1000 / Double(runs))) ms  \(n.name)  \(shapes)  \(n.attributes.values["group"].map { "group \($0)" } ?? "")")
         }
     }
 

@@ -91,6 +91,23 @@ public final class Plan: @unchecked Sendable {
         return true
     }
 
+    /// Like `execute`, but also adds each step's wall time (seconds) to `stepSeconds`
+    /// (one entry per step, in `stepNodes` order). For `bench --profile`; allocates nothing.
+    public func executeProfiled(inputs: UnsafeBufferPointer<UnsafeRawPointer>, stepSeconds: inout [Double]) {
+        precondition(stepSeconds.count == steps.count, "stepSeconds must have one entry per step")
+        for i in 0..<inputSlots.count {
+            table[Int(inputSlots[i])] = UnsafeMutableRawPointer(mutating: inputs[i])
+        }
+        for (alias, source) in aliases { table[Int(alias)] = table[Int(source)] }
+        let arenaBase = arena.bytes
+        for (i, step) in steps.enumerated() {
+            let t0 = ProcessStats.monotonicSeconds()
+            step.run(KernelIO(table: table, inputSlots: step.inputSlots, outputSlots: step.outputSlots,
+                              scratch: step.scratchOffset.map { arenaBase + $0 }))
+            stepSeconds[i] += ProcessStats.monotonicSeconds() - t0
+        }
+    }
+
     /// Pointer to output `i` of the last `execute` (valid until the next call).
     public func output(_ i: Int) -> UnsafeRawPointer {
         UnsafeRawPointer(table[Int(outputSlots[i])]!)

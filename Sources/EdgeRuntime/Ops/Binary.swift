@@ -43,10 +43,10 @@ enum BinaryOps: OpDefinition {
 
     private static func floatOp(_ ctx: PrepareContext, _ op: String, _ bc: Broadcast, _ shape: [Int]) throws(EdgeError) -> Prepared {
         switch op {
-        case "Add": return arithmetic(Float.self, bc, shape, +)
-        case "Sub": return arithmetic(Float.self, bc, shape, -)
-        case "Mul": return arithmetic(Float.self, bc, shape, *)
-        case "Div": return arithmetic(Float.self, bc, shape, /)
+        case "Add": return floatArithmetic(AddOp.self, bc, shape)
+        case "Sub": return floatArithmetic(SubOp.self, bc, shape)
+        case "Mul": return floatArithmetic(MulOp.self, bc, shape)
+        case "Div": return floatArithmetic(DivOp.self, bc, shape)
         case "Mod":
             let fmod = try ctx.attributes.int("fmod", default: 0) != 0
             return arithmetic(Float.self, bc, shape) { x, y in
@@ -75,21 +75,36 @@ enum BinaryOps: OpDefinition {
         }
     }
 
+    /// Float Add/Sub/Mul/Div, specialised per operator so each row loop vectorises
+    /// (a closure per element would not).
+    private static func floatArithmetic<Op: FloatBinaryOp>(_: Op.Type, _ bc: Broadcast, _ shape: [Int]) -> Prepared {
+        Prepared(outputTypes: [TensorType(.float32, shape)]) { io in
+            let x = io.floats(0)
+            let y = io.floats(1)
+            let out = io.outputFloats(0)
+            bc.forEachRow { o, ia, ib, n in
+                switch (bc.innerStrideA, bc.innerStrideB) {
+                case (1, 1): for k in 0..<n { out[o + k] = Op.apply(x[ia + k], y[ib + k]) }
+                case (1, 0):
+                    let s = y[ib]
+                    for k in 0..<n { out[o + k] = Op.apply(x[ia + k], s) }
+                case (0, 1):
+                    let s = x[ia]
+                    for k in 0..<n { out[o + k] = Op.apply(s, y[ib + k]) }
+                default:
+                    let sa = bc.innerStrideA, sb = bc.innerStrideB
+                    for k in 0..<n { out[o + k] = Op.apply(x[ia + k * sa], y[ib + k * sb]) }
+                }
+            }
+        }
+    }
+
     private static func arithmetic<T: TensorScalar>(_: T.Type, _ bc: Broadcast, _ shape: [Int], _ f: @escaping (T, T) -> T) -> Prepared {
         Prepared(outputTypes: [TensorType(T.dtype, shape)]) { io in
             let x = io.input(0).assumingMemoryBound(to: T.self)
             let y = io.input(1).assumingMemoryBound(to: T.self)
             let out = io.output(0).assumingMemoryBound(to: T.self)
-            switch bc.mode {
-            case .same: for i in 0..<bc.count { out[i] = f(x[i], y[i]) }
-            case .scalarB:
-                let s = y[0]
-                for i in 0..<bc.count { out[i] = f(x[i], s) }
-            case .scalarA:
-                let s = x[0]
-                for i in 0..<bc.count { out[i] = f(s, y[i]) }
-            case .general: bc.forEach { o, i, j in out[o] = f(x[i], y[j]) }
-            }
+            bc.forEach { o, i, j in out[o] = f(x[i], y[j]) }
         }
     }
 
@@ -121,61 +136,9 @@ enum BinaryOps: OpDefinition {
     }
 }
 
-/// Precomputed index mapping for a two-operand numpy broadcast. `forEach` walks the output
-/// in order and yields (output index, index into a, index into b) without allocating.
-struct Broadcast: Sendable {
-    enum Mode: Sendable { case same, scalarA, scalarB, general }
-    let mode: Mode
-    let count: Int
-    let shape: [Int]
-    let stridesA: [Int]
-    let stridesB: [Int]
-
-    init(a: [Int], b: [Int], out: [Int]) {
-        self.shape = out
-        self.count = out.reduce(1, *)
-        let ca = a.reduce(1, *), cb = b.reduce(1, *)
-        if a == b { mode = .same }
-        else if cb == 1 && ca == count { mode = .scalarB }
-        else if ca == 1 && cb == count { mode = .scalarA }
-        else { mode = .general }
-        stridesA = Broadcast.strides(a, out)
-        stridesB = Broadcast.strides(b, out)
-    }
-
-    /// Strides of `s` expanded to `out`'s rank, 0 on broadcast dimensions.
-    static func strides(_ s: [Int], _ out: [Int]) -> [Int] {
-        let padded = [Int](repeating: 1, count: out.count - s.count) + s
-        var strides = ShapeMath.strides(padded)
-        for i in 0..<out.count where padded[i] == 1 { strides[i] = 0 }
-        return strides
-    }
-
-    @inline(__always)
-    func forEach(_ body: (Int, Int, Int) -> Void) {
-        let rank = shape.count
-        if rank == 0 || mode == .same { for i in 0..<count { body(i, i, i) }; return }
-        // Innermost dimension in a tight loop; outer dimensions by an odometer on the stack.
-        let inner = shape[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1]
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { idx in
-            idx.initialize(repeating: 0)
-            var o = 0, ia = 0, ib = 0
-            while o < count {
-                for k in 0..<inner { body(o + k, ia + k * sa, ib + k * sb) }
-                o += inner
-                var d = rank - 2
-                while d >= 0 {
-                    idx[d] += 1
-                    ia += stridesA[d]
-                    ib += stridesB[d]
-                    if idx[d] < shape[d] { break }
-                    ia -= stridesA[d] * shape[d]
-                    ib -= stridesB[d] * shape[d]
-                    idx[d] = 0
-                    d -= 1
-                }
-                if d < 0 { break }
-            }
-        }
-    }
-}
+/// A float operator the compiler can inline into a row loop.
+protocol FloatBinaryOp { static func apply(_ a: Float, _ b: Float) -> Float }
+enum AddOp: FloatBinaryOp { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
+enum SubOp: FloatBinaryOp { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
+enum MulOp: FloatBinaryOp { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
+enum DivOp: FloatBinaryOp { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }

@@ -15,7 +15,9 @@ import SwiftProtobuf
 /// try Data(bytes).write(to: URL(fileURLWithPath: "model.onnx"))
 /// ```
 public enum ONNXExporter {
+    /// Default-domain operator set version written (the engine's op semantics).
     public static let opsetVersion = 21
+    /// ONNX IR version written (IR 10 pairs with opset 21).
     public static let irVersion = 10
 
     /// Serialized ONNX model bytes.

@@ -9,6 +9,9 @@ public struct SessionOptions: Sendable {
     public var optimize: Bool = true
     /// Upper bound on distinct input-shape plans kept (oldest dropped first).
     public var maxCachedPlans: Int = 16
+    /// No single tensor and no plan's activation arena may exceed this many bytes; a model
+    /// (or input shape) that would is refused with `too_large` instead of exhausting memory.
+    public var memoryLimitBytes: Int = 4 << 30
 
     public init(threads: Int = 1, optimize: Bool = true) {
         self.threads = threads
@@ -45,7 +48,8 @@ public final class InferenceSession: @unchecked Sendable {
         self.sortedNodes = try optimized.topologicallySorted()
         self.declaredInputs = optimized.runtimeInputs
         let threads = max(1, min(options.threads, 64))
-        self.execution = ExecutionOptions(threads: threads, pool: threads > 1 ? ek_pool_create(Int32(threads)) : nil)
+        self.execution = ExecutionOptions(threads: threads, pool: threads > 1 ? ek_pool_create(Int32(threads)) : nil,
+                                        memoryLimitBytes: options.memoryLimitBytes)
     }
 
     deinit {

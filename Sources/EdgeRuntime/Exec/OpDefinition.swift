@@ -142,8 +142,12 @@ public struct ExecutionOptions: @unchecked Sendable {
     /// Worker pool shared by the kernels of one session (nil when threads == 1).
     public let pool: OpaquePointer?
 
-    init(threads: Int, pool: OpaquePointer?) {
+    /// Largest tensor, and largest arena, a plan may need (see `SessionOptions.memoryLimitBytes`).
+    public let memoryLimitBytes: Int
+
+    init(threads: Int, pool: OpaquePointer?, memoryLimitBytes: Int) {
         self.threads = threads
         self.pool = pool
+        self.memoryLimitBytes = memoryLimitBytes
     }
 }

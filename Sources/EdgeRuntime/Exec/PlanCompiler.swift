@@ -57,8 +57,12 @@ struct PlanCompiler {
                 i < original.outputs.count && !original.outputs[i].isEmpty ? original.outputs[i] : "\u{0}unused.\(nodeIndex).\(i)"
             }
             for (i, name) in node.outputs.enumerated() {
-                types[name] = prepared.outputTypes[i]
-                _ = try ShapeMath.elementCount(prepared.outputTypes[i].shape)
+                let t = prepared.outputTypes[i]
+                let bytes = try ShapeMath.elementCount(t.shape) * t.dtype.byteSize
+                guard bytes <= options.memoryLimitBytes, prepared.scratchBytes <= options.memoryLimitBytes else {
+                    throw EdgeError(.tooLarge, "\(node.label) needs \(max(bytes, prepared.scratchBytes)) bytes for one tensor, over the session limit of \(options.memoryLimitBytes)")
+                }
+                types[name] = t
             }
             let allConstant = zip(node.inputs, inConsts).allSatisfy { $0.isEmpty || $1 != nil }
             if allConstant || def.needsOnlyInputTypes {
@@ -118,6 +122,9 @@ struct PlanCompiler {
             }
         }
         let (offsets, arenaBytes) = MemoryPlanner.place(requests)
+        guard arenaBytes <= options.memoryLimitBytes else {
+            throw EdgeError(.tooLarge, "activations need \(arenaBytes) bytes, over the session limit of \(options.memoryLimitBytes)")
+        }
         let arena = TensorStorage(byteCount: arenaBytes)
 
         // Value table.

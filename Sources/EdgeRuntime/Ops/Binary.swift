@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// Element-wise binary ops with numpy broadcasting: arithmetic (float32, int32, int64) and
 /// comparisons (→ bool).
@@ -31,6 +29,7 @@ enum BinaryOps: OpDefinition {
                 }
             }
         case (.float32, _): return try floatOp(ctx, op, bc, shape)
+        case (.float64, _) where op != "Pow" || b.dtype == .float64: return try doubleOp(ctx, op, bc, shape)
         case (.int64, _): return try integerOp(Int64.self, ctx, op, bc, shape)
         case (.int32, _): return try integerOp(Int32.self, ctx, op, bc, shape)
         case (.bool, "And"): return logical(bc, shape) { $0 && $1 }
@@ -54,6 +53,18 @@ enum BinaryOps: OpDefinition {
                 return fmod || r == 0 || (r < 0) == (y < 0) ? r : r + y
             }
         default: return try comparison(Float.self, ctx, op, bc, shape)
+        }
+    }
+
+    /// float64 graphs are rare (PyTorch exports of double tensors); plain loops suffice.
+    private static func doubleOp(_ ctx: PrepareContext, _ op: String, _ bc: Broadcast, _ shape: [Int]) throws(EdgeError) -> Prepared {
+        switch op {
+        case "Add": return arithmetic(Double.self, bc, shape, +)
+        case "Sub": return arithmetic(Double.self, bc, shape, -)
+        case "Mul": return arithmetic(Double.self, bc, shape, *)
+        case "Div": return arithmetic(Double.self, bc, shape, /)
+        case "Pow": return arithmetic(Double.self, bc, shape) { Foundation.pow($0, $1) }
+        default: return try comparison(Double.self, ctx, op, bc, shape)
         }
     }
 

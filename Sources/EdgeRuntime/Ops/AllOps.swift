@@ -3,4 +3,5 @@ let allOps: [any OpDefinition.Type] = [
     ActivationOps.self,
     UnaryMathOps.self,
     BinaryOps.self,
+    ConvOp.self,
 ]

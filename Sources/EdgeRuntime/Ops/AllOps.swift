@@ -4,4 +4,6 @@ let allOps: [any OpDefinition.Type] = [
     UnaryMathOps.self,
     BinaryOps.self,
     ConvOp.self,
+    GemmOp.self,
+    MatMulOp.self,
 ]

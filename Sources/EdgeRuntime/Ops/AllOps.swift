@@ -6,4 +6,6 @@ let allOps: [any OpDefinition.Type] = [
     ConvOp.self,
     GemmOp.self,
     MatMulOp.self,
+    PoolOps.self,
+    GlobalPoolOps.self,
 ]

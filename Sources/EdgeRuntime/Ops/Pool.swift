@@ -1,0 +1,121 @@
+/// ONNX MaxPool and AveragePool (float32, 1-D/2-D/3-D): kernel_shape, strides, pads,
+/// dilations, ceil_mode, auto_pad and (AveragePool) count_include_pad. MaxPool's optional
+/// Indices output is not supported.
+///
+/// Each spatial axis gets precomputed per-output tap ranges, so the inner loops visit only
+/// taps inside the input and never test bounds.
+enum PoolOps: OpDefinition {
+    static let opTypes = ["MaxPool", "AveragePool"]
+
+    /// Per output position along one axis: the kernel taps [lo, hi) that land inside the input,
+    /// the input index of tap 0, and the window size counted with padding (AveragePool).
+    struct AxisTaps: Sendable {
+        var lo: [Int] = [], hi: [Int] = [], start: [Int] = [], padded: [Int] = []
+
+        init(input: Int, kernel: Int, stride: Int, dilation: Int, padBegin: Int, padEnd: Int, output: Int) {
+            for o in 0..<output {
+                let s = o * stride - padBegin
+                var lo = 0, hi = kernel, withPad = 0
+                while lo < kernel && s + lo * dilation < 0 { lo += 1 }
+                while hi > lo && s + (hi - 1) * dilation >= input { hi -= 1 }
+                // Taps inside [-padBegin, input + padEnd): the ONNX count_include_pad divisor
+                // (ceil_mode windows that run past the end padding do not count the overhang).
+                for t in 0..<kernel where s + t * dilation < input + padEnd { withPad += 1 }
+                self.lo.append(lo); self.hi.append(max(hi, lo)); self.start.append(s); self.padded.append(withPad)
+            }
+        }
+    }
+
+    static func prepare(_ ctx: PrepareContext) throws(EdgeError) -> Prepared {
+        let x = try ctx.input(0, oneOf: [.float32])
+        guard x.rank >= 3 && x.rank <= 5 else {
+            throw ctx.fail("input must be N×C×D1[×D2[×D3]] (rank 3–5), got shape \(x.shape)")
+        }
+        if ctx.node.outputs.count > 1 && !ctx.node.outputs[1].isEmpty {
+            throw EdgeError(.unsupported, "\(ctx.node.label): the Indices output of MaxPool is not supported")
+        }
+        let attrs = ctx.attributes
+        guard let kernel = try attrs.ints("kernel_shape") else { throw ctx.fail("kernel_shape is required") }
+        let ceil = try attrs.int("ceil_mode", default: 0) != 0
+        let geometry = try WindowGeometry(node: ctx.node, input: Array(x.shape[2...]), kernel: kernel, ceilMode: ceil)
+        let isMax = ctx.node.op == "MaxPool"
+        let includePad = try attrs.int("count_include_pad", default: 0) != 0
+        let outType = TensorType(.float32, Array(x.shape[0..<2]) + geometry.output)
+
+        let w = Window3(geometry)
+        let pads3 = [Int](repeating: 0, count: 3 - geometry.rank) + geometry.padEnd
+        func axis(_ i: Int, _ input: Int, _ k: Int, _ s: Int, _ d: Int, _ p: Int, _ out: Int) -> AxisTaps {
+            AxisTaps(input: input, kernel: k, stride: s, dilation: d, padBegin: p, padEnd: pads3[i], output: out)
+        }
+        let td = axis(0, w.input.d, w.kernel.d, w.stride.d, w.dilation.d, w.pad.d, w.output.d)
+        let th = axis(1, w.input.h, w.kernel.h, w.stride.h, w.dilation.h, w.pad.h, w.output.h)
+        let tw = axis(2, w.input.w, w.kernel.w, w.stride.w, w.dilation.w, w.pad.w, w.output.w)
+        let planes = x.shape[0] * x.shape[1]
+        let inPlane = w.input.count, outPlane = w.output.count
+        let dd = w.dilation.d, dh = w.dilation.h, dw = w.dilation.w
+        let inH = w.input.h, inW = w.input.w
+
+        return Prepared(outputTypes: [outType]) { io in
+            let src = io.floats(0), dst = io.outputFloats(0)
+            for p in 0..<planes {
+                let xp = src + p * inPlane
+                var o = p * outPlane
+                for od in 0..<w.output.d {
+                    for oh in 0..<w.output.h {
+                        for ow in 0..<w.output.w {
+                            var acc: Float = isMax ? -.greatestFiniteMagnitude : 0
+                            for kd in td.lo[od]..<td.hi[od] {
+                                let id = td.start[od] + kd * dd
+                                for kh in th.lo[oh]..<th.hi[oh] {
+                                    let row = xp + (id * inH + th.start[oh] + kh * dh) * inW + tw.start[ow]
+                                    if isMax {
+                                        for kw in tw.lo[ow]..<tw.hi[ow] { acc = max(acc, row[kw * dw]) }
+                                    } else {
+                                        for kw in tw.lo[ow]..<tw.hi[ow] { acc += row[kw * dw] }
+                                    }
+                                }
+                            }
+                            if !isMax {
+                                let count = includePad ? td.padded[od] * th.padded[oh] * tw.padded[ow]
+                                    : (td.hi[od] - td.lo[od]) * (th.hi[oh] - th.lo[oh]) * (tw.hi[ow] - tw.lo[ow])
+                                acc = count > 0 ? acc / Float(count) : 0
+                            }
+                            dst[o] = acc
+                            o += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ONNX GlobalAveragePool and GlobalMaxPool: one value per (image, channel) over all spatial axes.
+enum GlobalPoolOps: OpDefinition {
+    static let opTypes = ["GlobalAveragePool", "GlobalMaxPool"]
+
+    static func prepare(_ ctx: PrepareContext) throws(EdgeError) -> Prepared {
+        let x = try ctx.input(0, oneOf: [.float32])
+        guard x.rank >= 3 else { throw ctx.fail("input must be N×C×spatial (rank ≥ 3), got \(x.shape)") }
+        let plane = x.shape[2...].reduce(1, *)
+        guard plane > 0 else { throw ctx.fail("input \(x.shape) has an empty spatial dimension") }
+        let planes = x.shape[0] * x.shape[1]
+        let isMax = ctx.node.op == "GlobalMaxPool"
+        let outType = TensorType(.float32, Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.rank - 2))
+        return Prepared(outputTypes: [outType]) { io in
+            let src = io.floats(0), dst = io.outputFloats(0)
+            for p in 0..<planes {
+                let xp = src + p * plane
+                if isMax {
+                    var m = xp[0]
+                    for i in 1..<plane { m = max(m, xp[i]) }
+                    dst[p] = m
+                } else {
+                    var s: Float = 0
+                    for i in 0..<plane { s += xp[i] }
+                    dst[p] = s / Float(plane)
+                }
+            }
+        }
+    }
+}

@@ -8,4 +8,8 @@ let allOps: [any OpDefinition.Type] = [
     MatMulOp.self,
     PoolOps.self,
     GlobalPoolOps.self,
+    BatchNormalizationOp.self,
+    InstanceNormalizationOp.self,
+    LayerNormalizationOp.self,
+    PReluOp.self,
 ]

@@ -4,6 +4,7 @@ let allOps: [any OpDefinition.Type] = [
     UnaryMathOps.self,
     BinaryOps.self,
     ConvOp.self,
+    ConvTransposeOp.self,
     GemmOp.self,
     MatMulOp.self,
     PoolOps.self,

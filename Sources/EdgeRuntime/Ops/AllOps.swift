@@ -13,4 +13,5 @@ let allOps: [any OpDefinition.Type] = [
     InstanceNormalizationOp.self,
     LayerNormalizationOp.self,
     PReluOp.self,
+    RecurrentOps.self,
 ]

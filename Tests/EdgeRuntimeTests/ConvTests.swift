@@ -179,5 +179,8 @@ final class ConvTests: XCTestCase {
         expectError(rng.tensor([2, 4, 3, 3]), nil, ["auto_pad": .string("FULL")], "bad auto_pad")
         expectError(rng.tensor([2, 4, 3, 3]), nil, ["dilations": .ints([1])], "dilations length")
         expectError(rng.tensor([2, 4, 3, 3]), nil, ["group": .int(0)], "group zero")
+        expectError(rng.tensor([2, 4, 3, 3]), nil, ["dilations": .ints([Int.max / 2, 1])], "overflowing dilation")
+        expectError(rng.tensor([2, 4, 3, 3]), nil, ["pads": .ints([Int.max, 0, 0, 0])], "overflowing pad")
+        expectError(rng.tensor([2, 4, 3, 3]), nil, ["strides": .ints([Int.max, 1])], "overflowing stride")
     }
 }

@@ -113,6 +113,9 @@ final class ConvTransposeTests: XCTestCase {
             (w, ["pads": .ints([3, 3, 3, 3])]),
             (w, ["pads": .ints([-1, 0, 0, 0])]),
             (w, ["output_shape": .ints([20, 20])]),
+            (w, ["output_shape": .ints([Int.min, 4])]),
+            (w, ["strides": .ints([Int.max, 1])]),
+            (w, ["dilations": .ints([1, Int.max])]),
             (rng.tensor([2, 3, 3]), [:]),
         ] as [(Tensor, [String: Attribute])] {
             XCTAssertThrowsError(try SingleNode.run("ConvTranspose", [x, weights], attributes: attrs), "\(attrs)")

@@ -29,13 +29,14 @@ enum ConvOp: OpDefinition {
     static func prepare(_ ctx: PrepareContext) throws(EdgeError) -> Prepared {
         let spec = try validate(ctx)
         let outType = TensorType(.float32, [spec.batch, spec.outChannels] + spec.geometry.output)
+        _ = try ShapeMath.elementCount(outType.shape)
         if spec.batch == 0 || spec.outChannels == 0 {
             return Prepared(outputTypes: [outType]) { _ in }
         }
         if spec.geometry.rank <= 2 && spec.channelsPerGroup == 1 {
             return depthwise(spec, outType, ctx.options.pool)
         }
-        return im2colGemm(ctx, spec, outType)
+        return try im2colGemm(ctx, spec, outType)
     }
 
     static func validate(_ ctx: PrepareContext) throws(EdgeError) -> Spec {
@@ -87,7 +88,7 @@ enum ConvOp: OpDefinition {
     }
 
     /// Per image and group: Y_g[Mg, P] = W_g[Mg, K] · col_g[K, P] (+ bias, activation).
-    private static func im2colGemm(_ ctx: PrepareContext, _ spec: Spec, _ outType: TensorType) -> Prepared {
+    private static func im2colGemm(_ ctx: PrepareContext, _ spec: Spec, _ outType: TensorType) throws(EdgeError) -> Prepared {
         let geo = spec.geometry
         let pointwise = geo.kernel.allSatisfy { $0 == 1 } && geo.strides.allSatisfy { $0 == 1 }
             && geo.padBegin.allSatisfy { $0 == 0 } && geo.padEnd.allSatisfy { $0 == 0 }
@@ -102,7 +103,7 @@ enum ConvOp: OpDefinition {
             PackedMatrices.leftOperands(count: groups, m: mg, k: k, transposed: false, lda: k) { w.floatPointer + $0 * mg * k }
         }
         let colBuilder = ColumnBuilder(geometry: geo, channels: cg)
-        let scratch = pointwise ? 0 : k * p * MemoryLayout<Float>.size
+        let scratch = pointwise ? 0 : try ShapeMath.elementCount([k, p]) * MemoryLayout<Float>.size
         return Prepared(outputTypes: [outType], scratchBytes: scratch) { io in
             let x = io.floats(0), y = io.outputFloats(0)
             let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil

@@ -32,6 +32,7 @@ enum ConvTransposeOp: OpDefinition {
         }
         let geo = try outputGeometry(ctx, input: Array(x.shape[2...]), kernel: kernel)
         let outType = TensorType(.float32, [x.shape[0], m] + geo.input)
+        _ = try ShapeMath.elementCount(outType.shape)
         let batch = x.shape[0]
         if batch == 0 || m == 0 { return Prepared(outputTypes: [outType]) { _ in } }
 
@@ -44,7 +45,8 @@ enum ConvTransposeOp: OpDefinition {
         }
         let scatter = ColumnBuilder(geometry: geo, channels: mg)
         let none = Int32(EK_BIAS_NONE.rawValue)
-        return Prepared(outputTypes: [outType], scratchBytes: rows * inPlane * MemoryLayout<Float>.size) { io in
+        let scratch = try ShapeMath.elementCount([rows, inPlane]) * MemoryLayout<Float>.size
+        return Prepared(outputTypes: [outType], scratchBytes: scratch) { io in
             let xs = io.floats(0), y = io.outputFloats(0)
             let col = io.scratch.unsafelyUnwrapped.assumingMemoryBound(to: Float.self)
             let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
@@ -89,6 +91,10 @@ enum ConvTransposeOp: OpDefinition {
         guard dilations.allSatisfy({ $0 >= 1 }) else { throw ctx.fail("dilations must be positive, got \(dilations)") }
         guard kernel.allSatisfy({ $0 >= 1 }) else { throw ctx.fail("kernel sizes must be positive, got \(kernel)") }
         guard input.allSatisfy({ $0 >= 1 }) else { throw ctx.fail("spatial input size \(input) has an empty dimension") }
+        let limit = WindowGeometry.attributeLimit
+        guard (strides + dilations + kernel).allSatisfy({ $0 <= limit }) else {
+            throw ctx.fail("kernel \(kernel), strides \(strides) and dilations \(dilations) must not exceed \(limit)")
+        }
         for i in 0..<r where outputPadding[i] < 0 || outputPadding[i] >= max(strides[i], dilations[i]) {
             throw ctx.fail("output_padding \(outputPadding) must be below the stride or dilation on each axis")
         }
@@ -103,6 +109,7 @@ enum ConvTransposeOp: OpDefinition {
         if var shape = try a.ints("output_shape"), !shape.isEmpty {
             guard shape.count >= r else { throw ctx.fail("output_shape \(shape) has fewer than \(r) spatial sizes") }
             shape = Array(shape.suffix(r))
+            guard shape.allSatisfy({ $0 >= 1 && $0 <= ShapeMath.maxElements }) else { throw ctx.fail("invalid output_shape \(shape)") }
             target = shape
         } else if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
             target = (0..<r).map { input[$0] * strides[$0] }
@@ -120,7 +127,7 @@ enum ConvTransposeOp: OpDefinition {
             break
         case (nil, "NOTSET"), (nil, ""):
             let pads = try list("pads", 2 * r, 0)
-            guard pads.allSatisfy({ $0 >= 0 }) else { throw ctx.fail("pads must not be negative, got \(pads)") }
+            guard pads.allSatisfy({ $0 >= 0 && $0 <= limit }) else { throw ctx.fail("pads must lie in [0, \(limit)], got \(pads)") }
             padBegin = Array(pads[..<r])
             padEnd = Array(pads[r...])
         default:

@@ -27,6 +27,7 @@ enum MatMulOp: OpDefinition {
         if a.rank > 1 { outShape.append(m) }
         if b.rank > 1 { outShape.append(n) }
         let outType = TensorType(.float32, outShape)
+        _ = try ShapeMath.elementCount(outShape)
         let act = try FusedActivation.attached(to: ctx.node).kernelValue
         let pool = ctx.options.pool
 

@@ -41,6 +41,7 @@ enum PoolOps: OpDefinition {
         let isMax = ctx.node.op == "MaxPool"
         let includePad = try attrs.int("count_include_pad", default: 0) != 0
         let outType = TensorType(.float32, Array(x.shape[0..<2]) + geometry.output)
+        _ = try ShapeMath.elementCount(outType.shape)
 
         let w = Window3(geometry)
         let pads3 = [Int](repeating: 0, count: 3 - geometry.rank) + geometry.padEnd

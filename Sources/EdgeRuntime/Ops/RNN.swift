@@ -62,6 +62,7 @@ enum RecurrentOps: OpDefinition {
                                  hasBias: hasBias, hasInitialH: hasInitialH, hasInitialC: hasInitialC,
                                  hasPeepholes: hasPeepholes, seqLens: seqLens,
                                  wantY: want[0], wantYh: want[1], wantYc: lstm && want[2], pool: ctx.options.pool)
+        _ = try ShapeMath.elementCount([seq, batch, dirs, gates * hidden])  // scratch and Y stay addressable
         plan.packWeights(w: ctx.constant(1), r: ctx.constant(2))
         let p = plan
         return Prepared(outputTypes: types, scratchBytes: plan.scratchFloats * MemoryLayout<Float>.size) { io in

@@ -5,6 +5,10 @@ import CEdgeKernels
 /// validated against one input. Parsed from the ONNX attributes `strides`, `dilations`,
 /// `pads` (all begins, then all ends) and `auto_pad`.
 struct WindowGeometry: Sendable, Equatable {
+    /// Largest kernel size, stride, dilation or pad accepted. Far above any real model, and
+    /// low enough that window arithmetic on hostile attributes cannot overflow.
+    static let attributeLimit = 1 << 16
+
     var input: [Int]
     var kernel: [Int]
     var strides: [Int]
@@ -42,11 +46,18 @@ struct WindowGeometry: Sendable, Equatable {
             return v
         }
         guard kernel.count == rank else { throw fail("kernel has \(kernel.count) spatial dims, input has \(rank)") }
+        let limit = WindowGeometry.attributeLimit
+        func bounded(_ name: String, _ v: [Int]) throws(EdgeError) {
+            guard v.allSatisfy({ $0 <= limit }) else { throw fail("\(name) \(v) exceed the limit of \(limit)") }
+        }
+        try bounded("kernel sizes", kernel)
         guard kernel.allSatisfy({ $0 >= 1 }) else { throw fail("kernel sizes must be positive, got \(kernel)") }
         let strides = try list("strides", rank, 1)
         let dilations = try list("dilations", rank, 1)
         guard strides.allSatisfy({ $0 >= 1 }) else { throw fail("strides must be positive, got \(strides)") }
         guard dilations.allSatisfy({ $0 >= 1 }) else { throw fail("dilations must be positive, got \(dilations)") }
+        try bounded("strides", strides)
+        try bounded("dilations", dilations)
         guard input.allSatisfy({ $0 >= 1 }) else { throw fail("spatial input size \(input) has an empty dimension") }
         self.input = input
         self.kernel = kernel
@@ -72,6 +83,7 @@ struct WindowGeometry: Sendable, Equatable {
         case "NOTSET", "":
             let pads = try list("pads", 2 * rank, 0)
             guard pads.allSatisfy({ $0 >= 0 }) else { throw fail("pads must not be negative, got \(pads)") }
+            try bounded("pads", pads)
             padBegin = Array(pads[0..<rank])
             padEnd = Array(pads[rank...])
         default:

@@ -2,26 +2,43 @@
 /// dilations, ceil_mode, auto_pad and (AveragePool) count_include_pad. MaxPool's optional
 /// Indices output is not supported.
 ///
-/// Each spatial axis gets precomputed per-output tap ranges, so the inner loops visit only
-/// taps inside the input and never test bounds.
+/// Each spatial axis gets precomputed tap ranges. The kernel works a whole output row at a
+/// time: for each kernel tap it sweeps the output columns whose tap lands inside the input
+/// (a long, branch-free inner loop), then divides by the window counts (AveragePool).
 enum PoolOps: OpDefinition {
     static let opTypes = ["MaxPool", "AveragePool"]
 
     /// Per output position along one axis: the kernel taps [lo, hi) that land inside the input,
-    /// the input index of tap 0, and the window size counted with padding (AveragePool).
-    struct AxisTaps: Sendable {
-        var lo: [Int] = [], hi: [Int] = [], start: [Int] = [], padded: [Int] = []
+    /// the input index of tap 0, and the window size counted with padding (AveragePool);
+    /// per kernel tap: the outputs [tapLo, tapHi) for which that tap lands inside the input.
+    /// Kept in one heap block read through raw pointers, so the run loop has no bounds checks.
+    struct AxisTaps: @unchecked Sendable {
+        private let storage: TensorStorage
+        let lo: UnsafeMutablePointer<Int>, hi: UnsafeMutablePointer<Int>
+        let start: UnsafeMutablePointer<Int>, padded: UnsafeMutablePointer<Int>
+        let tapLo: UnsafeMutablePointer<Int>, tapHi: UnsafeMutablePointer<Int>
 
         init(input: Int, kernel: Int, stride: Int, dilation: Int, padBegin: Int, padEnd: Int, output: Int) {
+            let count = 4 * output + 2 * kernel
+            storage = TensorStorage(byteCount: count * MemoryLayout<Int>.size)
+            let base = storage.bytes.bindMemory(to: Int.self, capacity: count)
+            lo = base; hi = base + output; start = base + 2 * output; padded = base + 3 * output
+            tapLo = base + 4 * output; tapHi = tapLo + kernel
+            for k in 0..<kernel {
+                let off = k * dilation - padBegin
+                let h = input - 1 - off >= 0 ? min(output, (input - 1 - off) / stride + 1) : 0
+                tapHi[k] = h
+                tapLo[k] = min(off >= 0 ? 0 : (-off + stride - 1) / stride, h)
+            }
             for o in 0..<output {
                 let s = o * stride - padBegin
-                var lo = 0, hi = kernel, withPad = 0
-                while lo < kernel && s + lo * dilation < 0 { lo += 1 }
-                while hi > lo && s + (hi - 1) * dilation >= input { hi -= 1 }
+                var l = 0, h = kernel, withPad = 0
+                while l < kernel && s + l * dilation < 0 { l += 1 }
+                while h > l && s + (h - 1) * dilation >= input { h -= 1 }
                 // Taps inside [-padBegin, input + padEnd): the ONNX count_include_pad divisor
                 // (ceil_mode windows that run past the end padding do not count the overhang).
                 for t in 0..<kernel where s + t * dilation < input + padEnd { withPad += 1 }
-                self.lo.append(lo); self.hi.append(max(hi, lo)); self.start.append(s); self.padded.append(withPad)
+                lo[o] = l; hi[o] = max(h, l); start[o] = s; padded[o] = withPad
             }
         }
     }
@@ -52,37 +69,40 @@ enum PoolOps: OpDefinition {
         let th = axis(1, w.input.h, w.kernel.h, w.stride.h, w.dilation.h, w.pad.h, w.output.h)
         let tw = axis(2, w.input.w, w.kernel.w, w.stride.w, w.dilation.w, w.pad.w, w.output.w)
         let planes = x.shape[0] * x.shape[1]
-        let inPlane = w.input.count, outPlane = w.output.count
+        let inPlane = w.input.count
         let dd = w.dilation.d, dh = w.dilation.h, dw = w.dilation.w
         let inH = w.input.h, inW = w.input.w
 
+        let outD = w.output.d, outH = w.output.h, outW = w.output.w, kw = w.kernel.w
+        let sw = w.stride.w, padW = w.pad.w
         return Prepared(outputTypes: [outType]) { io in
             let src = io.floats(0), dst = io.outputFloats(0)
             for p in 0..<planes {
                 let xp = src + p * inPlane
-                var o = p * outPlane
-                for od in 0..<w.output.d {
-                    for oh in 0..<w.output.h {
-                        for ow in 0..<w.output.w {
-                            var acc: Float = isMax ? -.greatestFiniteMagnitude : 0
-                            for kd in td.lo[od]..<td.hi[od] {
-                                let id = td.start[od] + kd * dd
-                                for kh in th.lo[oh]..<th.hi[oh] {
-                                    let row = xp + (id * inH + th.start[oh] + kh * dh) * inW + tw.start[ow]
+                for od in 0..<outD {
+                    for oh in 0..<outH {
+                        let out = dst + ((p * outD + od) * outH + oh) * outW
+                        out.update(repeating: isMax ? -.greatestFiniteMagnitude : 0, count: outW)
+                        for kd in td.lo[od]..<td.hi[od] {
+                            let id = td.start[od] + kd * dd
+                            for kh in th.lo[oh]..<th.hi[oh] {
+                                let row = xp + (id * inH + th.start[oh] + kh * dh) * inW
+                                for k in 0..<kw {
+                                    let off = k * dw - padW
                                     if isMax {
-                                        for kw in tw.lo[ow]..<tw.hi[ow] { acc = max(acc, row[kw * dw]) }
+                                        for ow in tw.tapLo[k]..<tw.tapHi[k] { out[ow] = max(out[ow], row[ow * sw + off]) }
                                     } else {
-                                        for kw in tw.lo[ow]..<tw.hi[ow] { acc += row[kw * dw] }
+                                        for ow in tw.tapLo[k]..<tw.tapHi[k] { out[ow] += row[ow * sw + off] }
                                     }
                                 }
                             }
-                            if !isMax {
-                                let count = includePad ? td.padded[od] * th.padded[oh] * tw.padded[ow]
-                                    : (td.hi[od] - td.lo[od]) * (th.hi[oh] - th.lo[oh]) * (tw.hi[ow] - tw.lo[ow])
-                                acc = count > 0 ? acc / Float(count) : 0
+                        }
+                        if !isMax {
+                            let dh = includePad ? td.padded[od] * th.padded[oh] : (td.hi[od] - td.lo[od]) * (th.hi[oh] - th.lo[oh])
+                            for ow in 0..<outW {
+                                let count = dh * (includePad ? tw.padded[ow] : tw.hi[ow] - tw.lo[ow])
+                                out[ow] = count > 0 ? out[ow] / Float(count) : 0
                             }
-                            dst[o] = acc
-                            o += 1
                         }
                     }
                 }

@@ -22,22 +22,35 @@ struct ColumnBuilder: Sendable {
             ek_im2col(image, col, &g)
             return
         }
-        forEachTap { row, src, dst in
-            col[row + dst] = src >= 0 ? image[src] : 0
+        let sw = window.stride.w
+        forEachRow { dst, src, lo, hi in
+            let d = col + dst
+            guard let src else {
+                d.update(repeating: 0, count: window.output.w)
+                return
+            }
+            for ow in 0..<lo { d[ow] = 0 }
+            for ow in lo..<hi { d[ow] = image[src + ow * sw] }
+            for ow in hi..<window.output.w { d[ow] = 0 }
         }
     }
 
     /// col2im: adds every column entry into the image position it was read from
     /// (`image` must be initialised; padding taps are dropped). The adjoint of `build`.
     func scatter(_ col: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
-        forEachTap { row, src, dst in
-            if src >= 0 { image[src] += col[row + dst] }
+        let sw = window.stride.w
+        forEachRow { dst, src, lo, hi in
+            guard let src else { return }
+            let d = col + dst
+            for ow in lo..<hi { image[src + ow * sw] += d[ow] }
         }
     }
 
-    /// Calls `body(rowOffset, imageIndex or -1, column)` for every entry of the column matrix.
+    /// Walks the column matrix one output row (fixed c, kd, kh, kw, od, oh) at a time:
+    /// `body(column offset, image index of ow = 0 or nil if the row lies in the padding,
+    /// [lo, hi) = the ow whose tap is inside the image)`.
     @inline(__always)
-    private func forEachTap(_ body: (Int, Int, Int) -> Void) {
+    private func forEachRow(_ body: (Int, Int?, Int, Int) -> Void) {
         let w = window
         let outCount = w.output.count, inPlane = w.input.count
         var row = 0
@@ -45,20 +58,17 @@ struct ColumnBuilder: Sendable {
             for kd in 0..<w.kernel.d {
                 for kh in 0..<w.kernel.h {
                     for kw in 0..<w.kernel.w {
-                        var dst = 0
+                        let off = kw * w.dilation.w - w.pad.w
+                        let hi = w.input.w - 1 - off >= 0 ? min(w.output.w, (w.input.w - 1 - off) / w.stride.w + 1) : 0
+                        let lo = min(off >= 0 ? 0 : (-off + w.stride.w - 1) / w.stride.w, hi)
+                        var dst = row
                         for od in 0..<w.output.d {
                             let id = od * w.stride.d - w.pad.d + kd * w.dilation.d
-                            let okD = id >= 0 && id < w.input.d
                             for oh in 0..<w.output.h {
                                 let ih = oh * w.stride.h - w.pad.h + kh * w.dilation.h
-                                let okH = okD && ih >= 0 && ih < w.input.h
-                                let base = c * inPlane + (id * w.input.h + ih) * w.input.w
-                                for ow in 0..<w.output.w {
-                                    let iw = ow * w.stride.w - w.pad.w + kw * w.dilation.w
-                                    let ok = okH && iw >= 0 && iw < w.input.w
-                                    body(row, ok ? base + iw : -1, dst)
-                                    dst += 1
-                                }
+                                let inside = id >= 0 && id < w.input.d && ih >= 0 && ih < w.input.h
+                                body(dst, inside ? c * inPlane + (id * w.input.h + ih) * w.input.w + off : nil, lo, hi)
+                                dst += w.output.w
                             }
                         }
                         row += outCount

@@ -28,17 +28,27 @@ enum InstanceNormalizationOp: OpDefinition {
     }
 }
 
-/// Mean and 1 / sqrt(variance + epsilon) of `n` contiguous floats (two passes, so the
-/// variance does not suffer from cancellation).
+/// Mean and 1 / sqrt(variance + epsilon) of `n` contiguous floats. Two passes (the variance
+/// does not suffer from cancellation), each with eight independent SIMD accumulators.
 @inline(__always)
 func meanAndInverseStd(_ x: UnsafePointer<Float>, _ n: Int, _ epsilon: Float) -> (Float, Float) {
-    var sum: Float = 0
-    for i in 0..<n { sum += x[i] }
+    let vectors = n / 8
+    let raw = UnsafeRawPointer(x)
+    var acc = SIMD8<Float>()
+    for v in 0..<vectors { acc += raw.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self) }
+    var sum = acc.sum()
+    for i in (vectors * 8)..<n { sum += x[i] }
     let mean = sum / Float(n)
-    var sq: Float = 0
-    for i in 0..<n {
-        let d = x[i] - mean
+    let m = SIMD8<Float>(repeating: mean)
+    var sq = SIMD8<Float>()
+    for v in 0..<vectors {
+        let d = raw.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self) - m
         sq += d * d
     }
-    return (mean, 1 / sqrtf(sq / Float(n) + epsilon))
+    var total = sq.sum()
+    for i in (vectors * 8)..<n {
+        let d = x[i] - mean
+        total += d * d
+    }
+    return (mean, 1 / sqrtf(total / Float(n) + epsilon))
 }

@@ -43,6 +43,15 @@ enum LayerNormalizationOp: OpDefinition {
                 let (mean, invStd) = meanAndInverseStd(xr, d, epsilon)
                 if wantMean { io.outputFloats(1)[r] = mean }
                 if wantInvStd { io.outputFloats(2)[r] = invStd }
+                if scaleMap == nil && biasMap == nil {
+                    // Parameters cover the whole normalised block (the usual case).
+                    if let bias {
+                        for i in 0..<d { yr[i] = (xr[i] - mean) * invStd * scale[i] + bias[i] }
+                    } else {
+                        for i in 0..<d { yr[i] = (xr[i] - mean) * invStd * scale[i] }
+                    }
+                    continue
+                }
                 for i in 0..<d {
                     var v = (xr[i] - mean) * invStd * scale[scaleMap?[i] ?? i]
                     if let bias { v += bias[biasMap?[i] ?? i] }

@@ -57,10 +57,15 @@ func referenceConv(_ x: Tensor, _ w: Tensor, _ b: Tensor?, group: Int, _ win: Te
             for o in allIndices(outSpatial) {
                 var s: Float = bv?[oc] ?? 0
                 for c in 0..<cg {
-                    for k in taps {
-                        let pos = o.indices.map { o[$0] * win.strides[$0] - win.pads[$0] + k[$0] * win.dilations[$0] }
-                        guard pos.indices.allSatisfy({ pos[$0] >= 0 && pos[$0] < spatial[$0] }) else { continue }
-                        s += xv[flatIndex([n, g * cg + c] + pos, xs)] * wv[flatIndex([oc, c] + k, ws)]
+                    for (t, k) in taps.enumerated() {
+                        // Input index of this tap, or skip it when it falls in the padding.
+                        var index = n * xs[1] + g * cg + c, inside = true
+                        for d in 0..<spatial.count {
+                            let p = o[d] * win.strides[d] - win.pads[d] + k[d] * win.dilations[d]
+                            inside = inside && p >= 0 && p < spatial[d]
+                            index = index * spatial[d] + p
+                        }
+                        if inside { s += xv[index] * wv[(oc * cg + c) * taps.count + t] }
                     }
                 }
                 out[flatIndex([n, oc] + o, outShape)] = s
@@ -157,6 +162,15 @@ final class ConvTests: XCTestCase {
         let valid = try SingleNode.run("Conv", [x, w3], attributes: ["pads": .ints([1, 1, 1, 1]), "auto_pad": .string("VALID")])[0]
         XCTAssertTrue(allClose(valid, referenceConv(x, w3, nil, group: 1, TestWindow(kernel: [3, 3]))))
         XCTAssertEqual(valid.shape, [1, 3, 5, 6])
+    }
+
+    func testEmptyBatch() throws {
+        var rng = SeededRandom(seed: 5)
+        let x = try Tensor(zeros: .float32, shape: [0, 4, 6, 6])
+        for (w, group) in [(rng.tensor([8, 4, 3, 3]), 1), (rng.tensor([4, 1, 3, 3]), 4)] {
+            let y = try SingleNode.run("Conv", [x, w], attributes: ["group": .int(group)], constants: [1])[0]
+            XCTAssertEqual(y.shape, [0, w.shape[0], 4, 4])
+        }
     }
 
     func testErrors() {

@@ -103,6 +103,13 @@ final class PoolTests: XCTestCase {
         }
     }
 
+    func testEmptyBatch() throws {
+        let x = try Tensor(zeros: .float32, shape: [0, 3, 5, 5])
+        let y = try SingleNode.run("MaxPool", [x], attributes: ["kernel_shape": .ints([2, 2])])[0]
+        XCTAssertEqual(y.shape, [0, 3, 4, 4])
+        XCTAssertEqual(try SingleNode.run("GlobalAveragePool", [x])[0].shape, [0, 3, 1, 1])
+    }
+
     func testErrors() {
         var rng = SeededRandom(seed: 24)
         let x = rng.tensor([1, 2, 5, 5])

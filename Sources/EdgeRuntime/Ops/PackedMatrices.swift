@@ -53,9 +53,3 @@ extension Tensor {
         UnsafePointer(storage.bytes.assumingMemoryBound(to: Float.self))
     }
 }
-
-/// Scalar parameters shared by the SGEMM calls of one op.
-struct GemmEpilogue: @unchecked Sendable {
-    var activation: ek_activation
-    var pool: OpaquePointer?
-}

@@ -95,6 +95,26 @@ final class NormalizationTests: XCTestCase {
         XCTAssertThrowsError(try SingleNode.run("LayerNormalization", [rng.tensor([2, 3]), rng.tensor([3])], attributes: ["axis": .int(2)]))
     }
 
+    /// Big enough that rows / planes / channels are split across the thread pool.
+    func testLargeInputsTwoThreads() throws {
+        var rng = SeededRandom(seed: 35)
+        let x = rng.tensor([256, 768]), scale = rng.tensor([768]), bias = rng.tensor([768])
+        let one = try SingleNode.run("LayerNormalization", [x, scale, bias], constants: [1, 2], threads: 1)[0]
+        let two = try SingleNode.run("LayerNormalization", [x, scale, bias], constants: [1, 2], threads: 2)[0]
+        XCTAssertEqual(one.scalars(as: Float.self), two.scalars(as: Float.self))
+        let xv = x.scalars(as: Float.self), sv = scale.scalars(as: Float.self), bv = bias.scalars(as: Float.self)
+        let (m, v) = stats(xv[255 * 768..<256 * 768])
+        for i in 0..<768 {
+            let e = Float((Double(xv[255 * 768 + i]) - m) / (v + 1e-5).squareRoot()) * sv[i] + bv[i]
+            XCTAssertEqual(two.scalars(as: Float.self)[255 * 768 + i], e, accuracy: 1e-4)
+        }
+        let img = rng.tensor([1, 8, 256, 256]), p = rng.tensor([8]), variance = rng.tensor([8], 0.5, 2)
+        for (op, inputs) in [("InstanceNormalization", [img, p, p]), ("BatchNormalization", [img, p, p, p, variance])] {
+            let a = try SingleNode.run(op, inputs, threads: 1)[0], b = try SingleNode.run(op, inputs, threads: 2)[0]
+            XCTAssertEqual(a.scalars(as: Float.self), b.scalars(as: Float.self), op)
+        }
+    }
+
     func testPRelu() throws {
         var rng = SeededRandom(seed: 34)
         for (shape, sShape) in [([2, 3, 4, 4], [3, 1, 1]), ([5, 6], [6]), ([2, 3], [1]), ([2, 3, 4], [2, 3, 4]), ([4], [4])] {

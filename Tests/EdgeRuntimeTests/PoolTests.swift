@@ -17,16 +17,22 @@ func referencePool(_ x: Tensor, max isMax: Bool, _ win: TestWindow, ceil: Bool =
     let xv = x.scalars(as: Float.self)
     let outShape = Array(x.shape[0..<2]) + outSpatial
     var out: [Float] = []
+    let taps = allIndices(win.kernel)
     for nc in allIndices(Array(x.shape[0..<2])) {
         for o in allIndices(outSpatial) {
             var acc: Float = isMax ? -.greatestFiniteMagnitude : 0
             var valid = 0, withPad = 0
-            for k in allIndices(win.kernel) {
-                let pos = (0..<r).map { o[$0] * win.strides[$0] - win.pads[$0] + k[$0] * win.dilations[$0] }
-                if (0..<r).allSatisfy({ pos[$0] < spatial[$0] + win.pads[$0 + r] }) { withPad += 1 }
-                guard (0..<r).allSatisfy({ pos[$0] >= 0 && pos[$0] < spatial[$0] }) else { continue }
-                let v = xv[flatIndex(nc + pos, x.shape)]
-                acc = isMax ? max(acc, v) : acc + v
+            for k in taps {
+                var index = nc[0] * x.shape[1] + nc[1], inside = true, inPadded = true
+                for d in 0..<r {
+                    let p = o[d] * win.strides[d] - win.pads[d] + k[d] * win.dilations[d]
+                    inside = inside && p >= 0 && p < spatial[d]
+                    inPadded = inPadded && p < spatial[d] + win.pads[d + r]
+                    index = index * spatial[d] + p
+                }
+                if inPadded { withPad += 1 }
+                guard inside else { continue }
+                acc = isMax ? max(acc, xv[index]) : acc + xv[index]
                 valid += 1
             }
             if !isMax { acc /= Float(includePad ? withPad : valid) }
@@ -68,6 +74,23 @@ final class PoolTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Big enough that the kernels split planes across the thread pool.
+    func testLargeInputTwoThreads() throws {
+        var rng = SeededRandom(seed: 25)
+        let x = rng.tensor([2, 4, 64, 64])
+        let win = TestWindow(kernel: [5, 5], pads: [2, 2, 2, 2])
+        var attrs = win.attributes
+        attrs["kernel_shape"] = .ints(win.kernel)
+        let y = try SingleNode.run("MaxPool", [x], attributes: attrs, threads: 2)[0]
+        XCTAssertTrue(allClose(y, referencePool(x, max: true, win)))
+        let ya = try SingleNode.run("AveragePool", [x], attributes: attrs, threads: 2)[0]
+        XCTAssertTrue(allClose(ya, referencePool(x, max: false, win)))
+        let big = rng.tensor([1, 16, 200, 200])
+        let g = try SingleNode.run("GlobalMaxPool", [big], threads: 2)[0]
+        let v = big.scalars(as: Float.self)
+        XCTAssertEqual(g.scalars(as: Float.self), (0..<16).map { v[$0 * 40000..<($0 + 1) * 40000].max()! })
     }
 
     func testAutoPad() throws {

@@ -23,15 +23,18 @@ enum BatchNormalizationOp: OpDefinition {
         }
         let epsilon = try ctx.attributes.float("epsilon", default: 1e-5)
         let plane = x.shape[2...].reduce(1, *), batch = x.shape[0]
+        let pool = ctx.options.pool
         return Prepared(outputTypes: [x]) { io in
             let src = io.floats(0), dst = io.outputFloats(0)
             let scale = io.floats(1), bias = io.floats(2), mean = io.floats(3), variance = io.floats(4)
-            for ch in 0..<c {
-                let a = scale[ch] / sqrtf(variance[ch] + epsilon)
-                let b = bias[ch] - mean[ch] * a
-                for n in 0..<batch {
-                    let o = (n * c + ch) * plane
-                    for i in o..<(o + plane) { dst[i] = src[i] * a + b }
+            parallelFor(pool, c, work: x.count) { first, end in
+                for ch in first..<end {
+                    let a = scale[ch] / sqrtf(variance[ch] + epsilon)
+                    let b = bias[ch] - mean[ch] * a
+                    for n in 0..<batch {
+                        let o = (n * c + ch) * plane
+                        for i in o..<(o + plane) { dst[i] = src[i] * a + b }
+                    }
                 }
             }
         }

@@ -17,12 +17,15 @@ enum InstanceNormalizationOp: OpDefinition {
         }
         let epsilon = try ctx.attributes.float("epsilon", default: 1e-5)
         let plane = x.shape[2...].reduce(1, *), planes = x.shape[0] * c
+        let pool = ctx.options.pool
         return Prepared(outputTypes: [x]) { io in
             let src = io.floats(0), dst = io.outputFloats(0), scale = io.floats(1), bias = io.floats(2)
-            for p in 0..<planes where plane > 0 {
-                let (mean, invStd) = meanAndInverseStd(src + p * plane, plane, epsilon)
-                let a = scale[p % c] * invStd, b = bias[p % c] - mean * a
-                for i in (p * plane)..<((p + 1) * plane) { dst[i] = src[i] * a + b }
+            parallelFor(pool, planes, work: 3 * planes * plane) { first, end in
+                for p in first..<end where plane > 0 {
+                    let (mean, invStd) = meanAndInverseStd(src + p * plane, plane, epsilon)
+                    let a = scale[p % c] * invStd, b = bias[p % c] - mean * a
+                    for i in (p * plane)..<((p + 1) * plane) { dst[i] = src[i] * a + b }
+                }
             }
         }
     }

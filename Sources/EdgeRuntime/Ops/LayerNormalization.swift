@@ -35,27 +35,30 @@ enum LayerNormalizationOp: OpDefinition {
         let wantInvStd = outputs.count > 2 && !outputs[2].isEmpty
         let types = [x, TensorType(.float32, statsShape), TensorType(.float32, statsShape)]
 
+        let pool = ctx.options.pool
         return Prepared(outputTypes: types) { io in
             let src = io.floats(0), dst = io.outputFloats(0), scale = io.floats(1)
             let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
-            for r in 0..<rows where d > 0 {
-                let xr = src + r * d, yr = dst + r * d
-                let (mean, invStd) = meanAndInverseStd(xr, d, epsilon)
-                if wantMean { io.outputFloats(1)[r] = mean }
-                if wantInvStd { io.outputFloats(2)[r] = invStd }
-                if scaleMap == nil && biasMap == nil {
-                    // Parameters cover the whole normalised block (the usual case).
-                    if let bias {
-                        for i in 0..<d { yr[i] = (xr[i] - mean) * invStd * scale[i] + bias[i] }
-                    } else {
-                        for i in 0..<d { yr[i] = (xr[i] - mean) * invStd * scale[i] }
+            parallelFor(pool, rows, work: 3 * rows * d) { first, end in
+                for r in first..<end where d > 0 {
+                    let xr = src + r * d, yr = dst + r * d
+                    let (mean, invStd) = meanAndInverseStd(xr, d, epsilon)
+                    if wantMean { io.outputFloats(1)[r] = mean }
+                    if wantInvStd { io.outputFloats(2)[r] = invStd }
+                    if scaleMap == nil && biasMap == nil {
+                        // Parameters cover the whole normalised block (the usual case).
+                        if let bias {
+                            for i in 0..<d { yr[i] = (xr[i] - mean) * invStd * scale[i] + bias[i] }
+                        } else {
+                            for i in 0..<d { yr[i] = (xr[i] - mean) * invStd * scale[i] }
+                        }
+                        continue
                     }
-                    continue
-                }
-                for i in 0..<d {
-                    var v = (xr[i] - mean) * invStd * scale[scaleMap?[i] ?? i]
-                    if let bias { v += bias[biasMap?[i] ?? i] }
-                    yr[i] = v
+                    for i in 0..<d {
+                        var v = (xr[i] - mean) * invStd * scale[scaleMap?[i] ?? i]
+                        if let bias { v += bias[biasMap?[i] ?? i] }
+                        yr[i] = v
+                    }
                 }
             }
         }

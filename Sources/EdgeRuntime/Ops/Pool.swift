@@ -75,33 +75,36 @@ enum PoolOps: OpDefinition {
 
         let outD = w.output.d, outH = w.output.h, outW = w.output.w, kw = w.kernel.w
         let sw = w.stride.w, padW = w.pad.w
+        let pool = ctx.options.pool, work = planes * w.output.count * w.kernel.count
         return Prepared(outputTypes: [outType]) { io in
             let src = io.floats(0), dst = io.outputFloats(0)
-            for p in 0..<planes {
-                let xp = src + p * inPlane
-                for od in 0..<outD {
-                    for oh in 0..<outH {
-                        let out = dst + ((p * outD + od) * outH + oh) * outW
-                        out.update(repeating: isMax ? -.greatestFiniteMagnitude : 0, count: outW)
-                        for kd in td.lo[od]..<td.hi[od] {
-                            let id = td.start[od] + kd * dd
-                            for kh in th.lo[oh]..<th.hi[oh] {
-                                let row = xp + (id * inH + th.start[oh] + kh * dh) * inW
-                                for k in 0..<kw {
-                                    let off = k * dw - padW
-                                    if isMax {
-                                        for ow in tw.tapLo[k]..<tw.tapHi[k] { out[ow] = max(out[ow], row[ow * sw + off]) }
-                                    } else {
-                                        for ow in tw.tapLo[k]..<tw.tapHi[k] { out[ow] += row[ow * sw + off] }
+            parallelFor(pool, planes, work: work) { first, end in
+                for p in first..<end {
+                    let xp = src + p * inPlane
+                    for od in 0..<outD {
+                        for oh in 0..<outH {
+                            let out = dst + ((p * outD + od) * outH + oh) * outW
+                            out.update(repeating: isMax ? -.greatestFiniteMagnitude : 0, count: outW)
+                            for kd in td.lo[od]..<td.hi[od] {
+                                let id = td.start[od] + kd * dd
+                                for kh in th.lo[oh]..<th.hi[oh] {
+                                    let row = xp + (id * inH + th.start[oh] + kh * dh) * inW
+                                    for k in 0..<kw {
+                                        let off = k * dw - padW
+                                        if isMax {
+                                            for ow in tw.tapLo[k]..<tw.tapHi[k] { out[ow] = max(out[ow], row[ow * sw + off]) }
+                                        } else {
+                                            for ow in tw.tapLo[k]..<tw.tapHi[k] { out[ow] += row[ow * sw + off] }
+                                        }
                                     }
                                 }
                             }
-                        }
-                        if !isMax {
-                            let dh = includePad ? td.padded[od] * th.padded[oh] : (td.hi[od] - td.lo[od]) * (th.hi[oh] - th.lo[oh])
-                            for ow in 0..<outW {
-                                let count = dh * (includePad ? tw.padded[ow] : tw.hi[ow] - tw.lo[ow])
-                                out[ow] = count > 0 ? out[ow] / Float(count) : 0
+                            if !isMax {
+                                let outer = includePad ? td.padded[od] * th.padded[oh] : (td.hi[od] - td.lo[od]) * (th.hi[oh] - th.lo[oh])
+                                for ow in 0..<outW {
+                                    let count = outer * (includePad ? tw.padded[ow] : tw.hi[ow] - tw.lo[ow])
+                                    out[ow] = count > 0 ? out[ow] / Float(count) : 0
+                                }
                             }
                         }
                     }
@@ -123,18 +126,21 @@ enum GlobalPoolOps: OpDefinition {
         let planes = x.shape[0] * x.shape[1]
         let isMax = ctx.node.op == "GlobalMaxPool"
         let outType = TensorType(.float32, Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.rank - 2))
+        let pool = ctx.options.pool
         return Prepared(outputTypes: [outType]) { io in
             let src = io.floats(0), dst = io.outputFloats(0)
-            for p in 0..<planes {
-                let xp = src + p * plane
-                if isMax {
-                    var m = xp[0]
-                    for i in 1..<plane { m = max(m, xp[i]) }
-                    dst[p] = m
-                } else {
-                    var s: Float = 0
-                    for i in 0..<plane { s += xp[i] }
-                    dst[p] = s / Float(plane)
+            parallelFor(pool, planes, work: planes * plane) { first, end in
+                for p in first..<end {
+                    let xp = src + p * plane
+                    if isMax {
+                        var m = xp[0]
+                        for i in 1..<plane { m = max(m, xp[i]) }
+                        dst[p] = m
+                    } else {
+                        var s: Float = 0
+                        for i in 0..<plane { s += xp[i] }
+                        dst[p] = s / Float(plane)
+                    }
                 }
             }
         }

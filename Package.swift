@@ -52,12 +52,18 @@ let package = Package(
         .target(
             name: "CEdgeKernelTests",
             dependencies: ["CEdgeKernels"],
-            path: "Tests/CEdgeKernelTests"
+            path: "Tests/CEdgeKernelTests",
+            exclude: ["runner"]
         ),
         .target(
             name: "EdgeTestSupport",
-            dependencies: ["EdgeRuntime"],
+            dependencies: ["EdgeRuntime", "CAllocationCounter"],
             path: "Tests/EdgeTestSupport"
+        ),
+        // Counts heap allocations per thread (interposes malloc in the test executable only).
+        .target(
+            name: "CAllocationCounter",
+            path: "Tests/CAllocationCounter"
         ),
         .testTarget(
             name: "CEdgeKernelsTests",

@@ -74,3 +74,15 @@ public struct SeededRandom {
         return try! Tensor((0..<n).map { _ in float(lo, hi) }, shape: shape)
     }
 }
+
+import CAllocationCounter
+
+/// Heap allocations made by the current thread while `body` runs, or nil where counting is
+/// unavailable (non-glibc platforms).
+public func countAllocations(_ body: () throws -> Void) rethrows -> Int? {
+    guard ea_allocations_supported() != 0 else { return nil }
+    ea_allocations_begin()
+    defer { _ = ea_allocations_end() }
+    try body()
+    return Int(ea_allocations_end())
+}

@@ -109,6 +109,14 @@ void ek_sgemm_packed_a(int64_t M, int64_t N, int64_t K, const void *packed_a, co
                        float beta, float *C, int64_t ldc,
                        const float *bias, int bias_mode, ek_activation act, ek_pool *pool);
 
+/**
+ * Added: allocates the calling thread's SGEMM packing arena now (fixed size, ~2.2 MB, freed at
+ * thread exit) so that no later ek_sgemm* call on this thread allocates. Otherwise the first
+ * ek_sgemm* call on each thread allocates it. Pool workers reserve theirs inside ek_pool_create.
+ * Returns 0 on success, -1 if the allocation failed (ek_sgemm* then fall back to a slow path).
+ */
+int ek_thread_scratch_reserve(void);
+
 /* ---- convolution helpers (NCHW, one image) ------------------------------------------ */
 
 typedef struct {
@@ -140,6 +148,15 @@ void ek_softmax_rows(const float *x, float *y, int64_t rows, int64_t cols, int l
 
 /** CRC-32C (Castagnoli) of `n` bytes, continuing from `crc` (start with 0). */
 uint32_t ek_crc32c(uint32_t crc, const void *data, size_t n);
+
+/* ---- layout checks (Swift imports these structs; keep them padding-free and stable) ---- */
+#if !defined(__cplusplus)
+_Static_assert(sizeof(ek_activation) == 12, "ek_activation: int32 kind + 2 floats");
+_Static_assert(offsetof(ek_activation, alpha) == 4 && offsetof(ek_activation, beta) == 8, "ek_activation layout");
+_Static_assert(sizeof(ek_conv2d_geometry) == 13 * sizeof(int64_t), "ek_conv2d_geometry: 13 int64 fields");
+_Static_assert(offsetof(ek_conv2d_geometry, kernel_h) == 3 * sizeof(int64_t), "ek_conv2d_geometry layout");
+_Static_assert(offsetof(ek_conv2d_geometry, out_w) == 12 * sizeof(int64_t), "ek_conv2d_geometry layout");
+#endif
 
 #ifdef __cplusplus
 }

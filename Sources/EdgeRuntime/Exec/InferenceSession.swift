@@ -25,8 +25,16 @@ public final class InferenceSession: @unchecked Sendable {
     public let options: SessionOptions
     private let sortedNodes: [Node]
     private let execution: ExecutionOptions
-    private let state = Mutex<[[[Int]]: Plan]>([:])
-    private var planOrder: [[[Int]]] = []
+    private let declaredInputs: [ValueInfo]
+    private let state = Mutex(PlanCache())
+
+    /// Plans by input shapes, plus the most recently used one so the steady state (same shapes
+    /// every call) is found without building a key, i.e. without allocating.
+    private struct PlanCache {
+        var plans: [[[Int]]: Plan] = [:]
+        var order: [[[Int]]] = []
+        var last: Plan?
+    }
 
     /// Validates and optimises `graph`. Throws if it uses unsupported ops or is malformed.
     public init(graph: Graph, options: SessionOptions = SessionOptions()) throws(EdgeError) {
@@ -35,6 +43,7 @@ public final class InferenceSession: @unchecked Sendable {
         self.graph = optimized
         self.options = options
         self.sortedNodes = try optimized.topologicallySorted()
+        self.declaredInputs = optimized.runtimeInputs
         let threads = max(1, min(options.threads, 64))
         self.execution = ExecutionOptions(threads: threads, pool: threads > 1 ? ek_pool_create(Int32(threads)) : nil)
     }
@@ -44,12 +53,13 @@ public final class InferenceSession: @unchecked Sendable {
     }
 
     /// Inputs the caller must feed, in order.
-    public var inputs: [ValueInfo] { graph.runtimeInputs }
+    public var inputs: [ValueInfo] { declaredInputs }
     public var outputs: [ValueInfo] { graph.outputs }
 
     /// The compiled plan for these input tensors' shapes (compiled on first use, then cached).
     public func plan(for inputs: [Tensor]) throws(EdgeError) -> Plan {
-        let declared = graph.runtimeInputs
+        if let hit = state.withLock({ cache in cache.last.flatMap { $0.accepts(inputs) ? $0 : nil } }) { return hit }
+        let declared = declaredInputs
         guard inputs.count == declared.count else {
             throw EdgeError.invalidInput("model expects \(declared.count) input(s) (\(declared.map(\.name).joined(separator: ", "))), got \(inputs.count)")
         }
@@ -62,17 +72,22 @@ public final class InferenceSession: @unchecked Sendable {
             }
         }
         let key = inputs.map(\.shape)
-        if let cached = state.withLock({ $0[key] }) { return cached }
+        if let cached = state.withLock({ cache -> Plan? in
+            cache.last = cache.plans[key] ?? cache.last
+            return cache.plans[key]
+        }) { return cached }
         var types: [String: TensorType] = [:]
         for (t, info) in zip(inputs, declared) { types[info.name] = TensorType(t.dtype, t.shape) }
         let compiler = PlanCompiler(graph: graph, sortedNodes: sortedNodes, options: execution)
         let plan = try compiler.compile(inputTypes: types)
-        state.withLock { plans in
-            if plans[key] == nil {
-                planOrder.append(key)
-                if planOrder.count > options.maxCachedPlans { plans[planOrder.removeFirst()] = nil }
+        let limit = options.maxCachedPlans
+        state.withLock { cache in
+            if cache.plans[key] == nil {
+                cache.order.append(key)
+                if cache.order.count > limit { cache.plans[cache.order.removeFirst()] = nil }
             }
-            plans[key] = plan
+            cache.plans[key] = plan
+            cache.last = plan
         }
         return plan
     }

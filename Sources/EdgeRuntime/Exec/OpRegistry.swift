@@ -1,10 +1,10 @@
 /// Maps ONNX op type names to their implementations.
 public enum OpRegistry {
     /// Every op definition the engine ships. Add new ops here.
-    static let definitions: [any OpDefinition.Type] = allOps
+    nonisolated(unsafe) static let definitions: [any OpDefinition.Type] = allOps
 
     /// Op type → definition.
-    public static let byType: [String: any OpDefinition.Type] = {
+    nonisolated(unsafe) public static let byType: [String: any OpDefinition.Type] = {
         var map: [String: any OpDefinition.Type] = [:]
         for def in definitions {
             for type in def.opTypes {

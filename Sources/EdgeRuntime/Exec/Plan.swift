@@ -6,8 +6,7 @@
 /// serialises calls.
 public final class Plan: @unchecked Sendable {
     struct Step {
-        var node: String
-        var op: String
+        var node: Node
         var run: (KernelIO) -> Void
         var inputSlots: UnsafeMutablePointer<Int32>
         var outputSlots: UnsafeMutablePointer<Int32>
@@ -24,6 +23,8 @@ public final class Plan: @unchecked Sendable {
     public let arenaBytes: Int
     /// Number of kernels run per inference (after folding and aliasing).
     public var stepCount: Int { steps.count }
+    /// Type of every value the compiler saw (inputs, constants, intermediates, outputs).
+    public let valueTypes: [String: TensorType]
 
     let steps: [Step]
     let table: UnsafeMutablePointer<UnsafeMutableRawPointer?>
@@ -39,8 +40,9 @@ public final class Plan: @unchecked Sendable {
     init(steps: [Step], slotCount: Int, table: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
          inputNames: [String], inputTypes: [TensorType], inputSlots: [Int32],
          outputNames: [String], outputTypes: [TensorType], outputSlots: [Int32],
-         aliases: [(Int32, Int32)], arena: TensorStorage, constants: [Tensor]) {
+         aliases: [(Int32, Int32)], arena: TensorStorage, constants: [Tensor], valueTypes: [String: TensorType]) {
         self.steps = steps
+        self.valueTypes = valueTypes
         self.slotCount = slotCount
         self.table = table
         self.inputNames = inputNames
@@ -80,11 +82,22 @@ public final class Plan: @unchecked Sendable {
         }
     }
 
+    /// Whether `inputs` have exactly this plan's input dtypes and shapes (no allocation).
+    public func accepts(_ inputs: [Tensor]) -> Bool {
+        guard inputs.count == inputTypes.count else { return false }
+        for i in 0..<inputs.count where inputs[i].dtype != inputTypes[i].dtype || inputs[i].shape != inputTypes[i].shape {
+            return false
+        }
+        return true
+    }
+
     /// Pointer to output `i` of the last `execute` (valid until the next call).
     public func output(_ i: Int) -> UnsafeRawPointer {
         UnsafeRawPointer(table[Int(outputSlots[i])]!)
     }
 
     /// Ops in execution order (for `info` and tests).
-    public var stepOps: [String] { steps.map(\.op) }
+    public var stepOps: [String] { steps.map(\.node.op) }
+    /// Nodes run per inference, in execution order.
+    public var stepNodes: [Node] { steps.map(\.node) }
 }

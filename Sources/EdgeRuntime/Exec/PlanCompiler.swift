@@ -36,37 +36,41 @@ struct PlanCompiler {
         }
         var pending: [PendingStep] = []
 
-        for node in sortedNodes {
-            guard let def = OpRegistry.definition(for: node.op) else {
-                throw EdgeError(.unsupportedOperator, "unsupported operator \(node.op) (\(node.label))")
+        for (nodeIndex, original) in sortedNodes.enumerated() {
+            guard let def = OpRegistry.definition(for: original.op) else {
+                throw EdgeError(.unsupportedOperator, "unsupported operator \(original.op) (\(original.label))")
             }
-            let inTypes: [TensorType?] = node.inputs.map { $0.isEmpty ? nil : types[$0] }
-            for (i, name) in node.inputs.enumerated() where !name.isEmpty && inTypes[i] == nil {
-                throw EdgeError.invalidGraph("\(node.label): type of input '\(name)' is unknown")
+            let inTypes: [TensorType?] = original.inputs.map { $0.isEmpty ? nil : types[$0] }
+            for (i, name) in original.inputs.enumerated() where !name.isEmpty && inTypes[i] == nil {
+                throw EdgeError.invalidGraph("\(original.label): type of input '\(name)' is unknown")
             }
-            let inConsts: [Tensor?] = node.inputs.map { $0.isEmpty ? nil : constants[$0] }
-            let ctx = PrepareContext(node: node, inputTypes: inTypes, constants: inConsts, options: options)
+            let inConsts: [Tensor?] = original.inputs.map { $0.isEmpty ? nil : constants[$0] }
+            let ctx = PrepareContext(node: original, inputTypes: inTypes, constants: inConsts, options: options)
             let prepared = try def.prepare(ctx)
-            guard prepared.outputTypes.count >= node.outputs.filter({ !$0.isEmpty }).count else {
-                throw EdgeError.invalidGraph("\(node.label) produced \(prepared.outputTypes.count) outputs, graph expects \(node.outputs.count)")
+            if let last = original.outputs.lastIndex(where: { !$0.isEmpty }), last >= prepared.outputTypes.count {
+                throw EdgeError.invalidGraph("\(original.label) has \(prepared.outputTypes.count) output(s), the graph reads output #\(last)")
             }
-            for (i, name) in node.outputs.enumerated() where !name.isEmpty {
+            // Unnamed optional outputs the op produces still get memory of their own, so an op
+            // that writes every output never clobbers another value.
+            var node = original
+            node.outputs = prepared.outputTypes.indices.map { i in
+                i < original.outputs.count && !original.outputs[i].isEmpty ? original.outputs[i] : "\u{0}unused.\(nodeIndex).\(i)"
+            }
+            for (i, name) in node.outputs.enumerated() {
                 types[name] = prepared.outputTypes[i]
                 _ = try ShapeMath.elementCount(prepared.outputTypes[i].shape)
             }
             let allConstant = zip(node.inputs, inConsts).allSatisfy { $0.isEmpty || $1 != nil }
             if allConstant || def.needsOnlyInputTypes {
                 let folded = try fold(node: node, prepared: prepared, inputs: inConsts)
-                for (i, name) in node.outputs.enumerated() where !name.isEmpty {
+                for (i, name) in node.outputs.enumerated() {
                     constants[name] = folded[i]
                     location[name] = .constant(folded[i])
                 }
             } else if let src = prepared.aliasesInput {
                 location[node.outputs[0]] = .alias(of: node.inputs[src])
             } else {
-                for name in node.outputs where !name.isEmpty {
-                    location[name] = .arena(producer: pending.count)
-                }
+                for name in node.outputs { location[name] = .arena(producer: pending.count) }
                 pending.append(PendingStep(node: node, prepared: prepared))
             }
         }
@@ -147,7 +151,7 @@ struct PlanCompiler {
             for (i, n) in step.node.inputs.enumerated() { ins[i] = n.isEmpty ? 0 : slot(n) }
             let outs = UnsafeMutablePointer<Int32>.allocate(capacity: max(step.node.outputs.count, 1))
             for (i, n) in step.node.outputs.enumerated() { outs[i] = n.isEmpty ? 0 : slot(n) }
-            return Plan.Step(node: step.node.name, op: step.node.op, run: step.prepared.run,
+            return Plan.Step(node: step.node, run: step.prepared.run,
                              inputSlots: ins, outputSlots: outs,
                              scratchOffset: scratchRequest[index].map { offsets[$0] })
         }
@@ -162,7 +166,7 @@ struct PlanCompiler {
                     inputSlots: runtimeInputs.map { slot($0.name) },
                     outputNames: graph.outputs.map(\.name), outputTypes: outputTypes,
                     outputSlots: graph.outputs.map { slot($0.name) },
-                    aliases: aliases, arena: arena, constants: keepAlive)
+                    aliases: aliases, arena: arena, constants: keepAlive, valueTypes: types)
     }
 
     /// Runs a node whose inputs are all known now and returns its outputs as constants.

@@ -16,6 +16,25 @@ public enum Dim: Sendable, Hashable, Codable, CustomStringConvertible {
         case .symbolic(let s): s.isEmpty ? "?" : s
         }
     }
+
+    /// Encoded as a JSON number (fixed) or string (symbolic).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Int.self) {
+            guard v >= 0 else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "negative dimension \(v)") }
+            self = .fixed(v)
+        } else {
+            self = .symbolic(try c.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .fixed(let v): try c.encode(v)
+        case .symbolic(let s): try c.encode(s)
+        }
+    }
 }
 
 /// A named graph input or output with its declared element type and (possibly partial) shape.

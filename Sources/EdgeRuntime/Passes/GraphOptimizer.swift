@@ -1,9 +1,51 @@
-/// Graph-level rewrites applied once when a session is created (before any shape is known):
-/// dead-node elimination, BatchNorm folding and activation fusion.
+/// Graph-level rewrites applied once when a session is created, before any shape is known.
+/// Each pass keeps the graph's outputs bit-for-bit meaning-preserving up to float rounding.
+///
+/// 1. `removeIdentities`: consumers of an Identity read its input directly.
+/// 2. `BatchNormFolding`: Conv/Gemm followed by inference BatchNormalization → one Conv/Gemm
+///    with rescaled weights and bias.
+/// 3. `ActivationFusion`: Conv/ConvTranspose/Gemm/MatMul followed by Relu/Clip/… → the op
+///    carries `activation` attributes and its kernel applies it in the store epilogue.
+/// 4. `removeDeadNodes`: nodes that do not reach a graph output are dropped.
 public enum GraphOptimizer {
     public static func optimize(_ graph: Graph) throws(EdgeError) -> Graph {
+        var g = removeIdentities(graph)
+        g = try BatchNormFolding.apply(g)
+        g = try ActivationFusion.apply(g)
+        return removeDeadNodes(g)
+    }
+
+    /// Value name → indices of the nodes that read it.
+    static func consumers(_ graph: Graph) -> [String: [Int]] {
+        var map: [String: [Int]] = [:]
+        for (i, node) in graph.nodes.enumerated() {
+            for input in Set(node.inputs) where !input.isEmpty { map[input, default: []].append(i) }
+        }
+        return map
+    }
+
+    /// True if `value` has exactly one reader and is not a graph output, so the node producing
+    /// it may be merged with that reader.
+    static func isPrivate(_ value: String, in graph: Graph, consumers: [String: [Int]]) -> Bool {
+        consumers[value]?.count == 1 && !graph.outputs.contains { $0.name == value }
+    }
+
+    static func removeIdentities(_ graph: Graph) -> Graph {
         var g = graph
-        g = removeDeadNodes(g)
+        let outputs = Set(graph.outputs.map(\.name))
+        var rename: [String: String] = [:]
+        g.nodes = graph.nodes.filter { node in
+            guard node.op == "Identity", node.inputs.count == 1, node.outputs.count == 1,
+                  !outputs.contains(node.outputs[0]) else { return true }
+            rename[node.outputs[0]] = node.inputs[0]
+            return false
+        }
+        func resolve(_ name: String) -> String {
+            var n = name
+            while let r = rename[n] { n = r }
+            return n
+        }
+        for i in g.nodes.indices { g.nodes[i].inputs = g.nodes[i].inputs.map(resolve) }
         return g
     }
 
@@ -22,6 +64,8 @@ public enum GraphOptimizer {
         }
         var g = graph
         g.nodes = graph.nodes.enumerated().filter { keep[$0.offset] }.map(\.element)
+        let usedInitializers = needed
+        g.initializers = graph.initializers.filter { usedInitializers.contains($0.key) }
         return g
     }
 }

@@ -1,0 +1,128 @@
+/*
+ * internal.h — private declarations shared by the CEdgeKernels implementation files.
+ *
+ * Every ISA (scalar, AVX2+FMA, AVX-512, NEON) provides one ek__isa_impl table; the public
+ * entry points fetch the active table (ek__impl()) and call through it, which is what lets
+ * ek_set_isa() switch every kernel at once so the tests can compare each path with scalar.
+ *
+ * Packed GEMM operands use ONE layout for all ISAs (so a buffer packed under one ISA can be
+ * multiplied under another):
+ *   A: panels of EK__MR_PACK (6) rows; panel p holds K×6 floats, element (i, k) at [k*6 + i];
+ *      rows past M are zero.
+ *   B: panels of EK__NR_PACK (16) columns; panel q holds K×16 floats, element (k, j) at
+ *      [k*16 + j]; columns past N are zero.
+ * Micro-kernels consume one or two adjacent panels of each (AVX-512: 12×32 tiles).
+ */
+#ifndef EK_INTERNAL_H
+#define EK_INTERNAL_H
+
+#include "edge_kernels.h"
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define EK__MR_PACK 6
+#define EK__NR_PACK 16
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EK__LIKELY(x) __builtin_expect(!!(x), 1)
+#define EK__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define EK__INLINE static inline __attribute__((always_inline))
+#else
+#define EK__LIKELY(x) (x)
+#define EK__UNLIKELY(x) (x)
+#define EK__INLINE static inline
+#endif
+
+#if defined(__x86_64__)
+#define EK__TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define EK__TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+#endif
+
+/* Store-time epilogue of one micro-tile. The driver fills it per K block:
+ *   first K block: add_c = (beta != 0), bias pointers set;  later blocks: add_c = 1, no bias;
+ *   last K block:  clamp / act set;                         earlier blocks: none. */
+typedef struct {
+    int add_c;              /* 1: C += acc, 0: C = acc (C not read) */
+    int clamp;              /* 1: y = min(max(y, lo), hi) before storing (Relu / Clip) */
+    float lo, hi;
+    const float *bias_row;  /* bias of the tile's first row (one per row) or NULL */
+    const float *bias_col;  /* bias of the tile's first column (one per column) or NULL */
+    ek_activation act;      /* other activation, applied in place after storing; kind NONE if none */
+} ek__epilogue;
+
+/*
+ * Micro-kernel: C[m×n] (+)= A-panels · B-panels over kc steps, then epilogue.
+ *   a: first A panel (6 rows, 6 floats per k); second panel at a + a_ps.
+ *   b: first B panel row 0; row k at b + k*b_rs (16 floats); second panel at b + b_ps.
+ *   1 <= m <= impl->mr, 1 <= n <= impl->nr; panels beyond ceil(m/6), ceil(n/16) are not read.
+ */
+typedef void (*ek__ukernel_fn)(int64_t kc, const float *a, int64_t a_ps, const float *b, int64_t b_rs,
+                               int64_t b_ps, float *c, int64_t ldc, int m, int n, const ek__epilogue *ep);
+typedef void (*ek__act_fn)(const float *x, float *y, size_t n, ek_activation act);
+typedef void (*ek__softmax_row_fn)(const float *x, float *y, int64_t cols, int log_softmax);
+/* One output plane of a 3×3 depthwise conv, stride 1 or 2, dilation 1 (no activation). */
+typedef void (*ek__dw3x3_fn)(const float *in, const float *w9, float bias, float *out,
+                             const ek_conv2d_geometry *g);
+typedef uint32_t (*ek__crc_fn)(uint32_t crc, const void *data, size_t n);
+
+typedef struct {
+    int isa;
+    int mr, nr;              /* micro-tile: mr multiple of 6, nr multiple of 16 */
+    int mc, kc, nc;          /* cache blocking: mc multiple of mr, nc multiple of nr */
+    ek__ukernel_fn ukernel;
+    ek__act_fn act;
+    ek__softmax_row_fn softmax_row;
+    ek__dw3x3_fn dw3x3;      /* NULL: generic path */
+} ek__isa_impl;
+
+/** Active implementation table (never NULL). */
+const ek__isa_impl *ek__impl(void);
+
+/* Scalar reference pieces (always compiled). */
+extern const ek__isa_impl ek__impl_scalar;
+void ek__ukernel_scalar(int64_t kc, const float *a, int64_t a_ps, const float *b, int64_t b_rs, int64_t b_ps,
+                        float *c, int64_t ldc, int m, int n, const ek__epilogue *ep);
+void ek__act_scalar(const float *x, float *y, size_t n, ek_activation act);
+float ek__act1_scalar(float x, ek_activation act);
+void ek__softmax_row_scalar(const float *x, float *y, int64_t cols, int log_softmax);
+uint32_t ek__crc32c_scalar(uint32_t crc, const void *data, size_t n);
+/* Scalar tile epilogue used by vector kernels for partial tiles: tile is m×n with row stride ldt. */
+void ek__store_tile_scalar(const float *tile, int64_t ldt, float *c, int64_t ldc, int m, int n,
+                           const ek__epilogue *ep, ek__act_fn act);
+
+#if defined(__x86_64__)
+extern const ek__isa_impl ek__impl_avx2;
+extern const ek__isa_impl ek__impl_avx512;
+void ek__ukernel_avx2(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int, int,
+                      const ek__epilogue *);
+void ek__ukernel_avx512(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int,
+                        int, const ek__epilogue *);
+void ek__act_avx2(const float *x, float *y, size_t n, ek_activation act);
+void ek__act_avx512(const float *x, float *y, size_t n, ek_activation act);
+void ek__softmax_row_avx2(const float *x, float *y, int64_t cols, int log_softmax);
+void ek__softmax_row_avx512(const float *x, float *y, int64_t cols, int log_softmax);
+void ek__dw3x3_avx2(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
+void ek__dw3x3_avx512(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
+uint32_t ek__crc32c_sse42(uint32_t crc, const void *data, size_t n);
+int ek__cpu_has_sse42(void);
+#endif
+
+#if defined(__aarch64__)
+extern const ek__isa_impl ek__impl_neon;
+void ek__ukernel_neon(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int, int,
+                      const ek__epilogue *);
+void ek__act_neon(const float *x, float *y, size_t n, ek_activation act);
+void ek__softmax_row_neon(const float *x, float *y, int64_t cols, int log_softmax);
+void ek__dw3x3_neon(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
+uint32_t ek__crc32c_armv8(uint32_t crc, const void *data, size_t n);
+int ek__cpu_has_arm_crc(void);
+#endif
+
+/** ek_crc32c dispatch (hardware CRC is chosen independently of the float ISA when available). */
+ek__crc_fn ek__crc_for_isa(int isa);
+
+/** 1 if the calling thread is a pool worker running a parallel_for chunk (nested calls run inline). */
+int ek__in_pool_worker(void);
+
+#endif /* EK_INTERNAL_H */

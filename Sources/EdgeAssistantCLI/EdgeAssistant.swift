@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `edge-assistant`: the daemon and the toolchain around it, in one binary.
+@main
+struct EdgeAssistant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edge-assistant",
+        abstract: "On-device inference engine and assistant daemon for Linux edge boxes.",
+        discussion: """
+        MODEL arguments accept EdgeAssistant model files (.edge) and ONNX files (.onnx).
+        Tensors are exchanged as NumPy .npy files.
+        """,
+        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self]
+    )
+}

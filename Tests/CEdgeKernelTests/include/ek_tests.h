@@ -1,0 +1,38 @@
+/*
+ * ek_tests.h — conformance checks of the CEdgeKernels optimized paths against scalar references.
+ *
+ * Every function runs its group for every ISA the CPU supports (via ek_set_isa), restores the
+ * previously active ISA, and returns the number of failed checks (0 = pass). verbose != 0 prints
+ * a line per failure (first few) and a summary per group to stdout.
+ * Used by Tests/CEdgeKernelsTests (XCTest) and by the standalone runner (runner/runner.c).
+ */
+#ifndef EK_TESTS_H
+#define EK_TESTS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int ekt_dispatch(int verbose);
+int ekt_pool(int verbose);
+int ekt_sgemm(int verbose);          /* all trans/beta/bias/act combos, odd sizes, strides */
+int ekt_sgemm_threads(int verbose);  /* pools of 1..4 threads */
+int ekt_sgemm_packed(int verbose);   /* packed-A and packed-B variants (incl. cross-ISA packing) */
+int ekt_im2col(int verbose);
+int ekt_depthwise(int verbose);
+int ekt_activations(int verbose);
+int ekt_softmax(int verbose);
+int ekt_crc32c(int verbose);
+
+/** Runs every group above; returns the total number of failures. */
+int ekt_run_all(int verbose);
+/** Number of individual comparisons performed since process start (for reporting). */
+int64_t ekt_checks_run(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EK_TESTS_H */

@@ -1,0 +1,134 @@
+import CEdgeKernels
+
+/// ONNX Conv (float32, NCHW): 1-D, 2-D and 3-D; groups (incl. depthwise with a channel
+/// multiplier), strides, pads, dilations, auto_pad, optional bias and a fused activation.
+///
+/// Paths, chosen once at prepare:
+/// - depthwise (group == input channels, 1-D/2-D) → `ek_conv2d_depthwise`;
+/// - 1×1, stride 1, no padding → SGEMM straight on the input (no im2col);
+/// - otherwise im2col (`ek_im2col`; a Swift vol2col for 3-D) into scratch + SGEMM.
+/// Constant weights are packed once (`ek_sgemm_pack_a`). 1-D runs as 2-D with height 1.
+enum ConvOp: OpDefinition {
+    static let opTypes = ["Conv"]
+
+    /// Validated shapes of one Conv node.
+    struct Spec {
+        var batch: Int, channels: Int, outChannels: Int, group: Int
+        var geometry: WindowGeometry
+        var hasBias: Bool
+        var activation: FusedActivation
+
+        var channelsPerGroup: Int { channels / group }
+        var outPerGroup: Int { outChannels / group }
+        var inPlane: Int { geometry.input.reduce(1, *) }
+        var outPlane: Int { geometry.output.reduce(1, *) }
+        /// Rows of the im2col matrix = columns of one group's weight matrix.
+        var patch: Int { channelsPerGroup * geometry.kernel.reduce(1, *) }
+    }
+
+    static func prepare(_ ctx: PrepareContext) throws(EdgeError) -> Prepared {
+        let spec = try validate(ctx)
+        let outType = TensorType(.float32, [spec.batch, spec.outChannels] + spec.geometry.output)
+        _ = try ShapeMath.elementCount(outType.shape)
+        if spec.batch == 0 || spec.outChannels == 0 {
+            return Prepared(outputTypes: [outType]) { _ in }
+        }
+        if spec.geometry.rank <= 2 && spec.channelsPerGroup == 1 {
+            return depthwise(spec, outType, ctx.options.pool)
+        }
+        return try im2colGemm(ctx, spec, outType)
+    }
+
+    static func validate(_ ctx: PrepareContext) throws(EdgeError) -> Spec {
+        let x = try ctx.input(0, oneOf: [.float32])
+        let w = try ctx.input(1, oneOf: [.float32])
+        guard x.rank >= 3 && x.rank <= 5 else {
+            throw ctx.fail("input must be N×C×D1[×D2[×D3]] (rank 3–5), got shape \(x.shape)")
+        }
+        guard w.rank == x.rank else {
+            throw ctx.fail("weights \(w.shape) must have the same rank as the input \(x.shape)")
+        }
+        let group = try ctx.attributes.int("group", default: 1)
+        let c = x.shape[1], m = w.shape[0]
+        guard group >= 1 else { throw ctx.fail("group must be positive, got \(group)") }
+        guard c % group == 0 else { throw ctx.fail("group \(group) does not divide the \(c) input channels") }
+        guard m % group == 0 else { throw ctx.fail("group \(group) does not divide the \(m) output channels") }
+        guard w.shape[1] * group == c else {
+            throw ctx.fail("weights \(w.shape) with group \(group) expect \(w.shape[1] * group) input channels, input has \(c)")
+        }
+        let kernel = Array(w.shape[2...])
+        if let ks = try ctx.attributes.ints("kernel_shape"), ks != kernel {
+            throw ctx.fail("kernel_shape \(ks) does not match the weights \(w.shape)")
+        }
+        var hasBias = false
+        if ctx.hasInput(2) {
+            let b = try ctx.input(2, oneOf: [.float32])
+            guard b.shape == [m] else { throw ctx.fail("bias shape \(b.shape) must be [\(m)]") }
+            hasBias = true
+        }
+        let geometry = try WindowGeometry(node: ctx.node, input: Array(x.shape[2...]), kernel: kernel)
+        return Spec(batch: x.shape[0], channels: c, outChannels: m, group: group, geometry: geometry,
+                    hasBias: hasBias, activation: try FusedActivation.attached(to: ctx.node))
+    }
+
+    /// One output channel per (input channel × multiplier); every channel convolved on its own.
+    private static func depthwise(_ spec: Spec, _ outType: TensorType, _ pool: OpaquePointer?) -> Prepared {
+        var g = spec.geometry.as2D.kernelGeometry(channels: spec.channels)
+        let multiplier = Int64(spec.outChannels / spec.channels)
+        let inImage = spec.channels * spec.inPlane, outImage = spec.outChannels * spec.outPlane
+        let act = spec.activation.kernelValue
+        let hasBias = spec.hasBias, batch = spec.batch
+        return Prepared(outputTypes: [outType]) { io in
+            let x = io.floats(0), w = io.floats(1), y = io.outputFloats(0)
+            let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
+            for n in 0..<batch {
+                ek_conv2d_depthwise(x + n * inImage, w, bias, y + n * outImage, &g, multiplier, act, pool)
+            }
+        }
+    }
+
+    /// Per image and group: Y_g[Mg, P] = W_g[Mg, K] · col_g[K, P] (+ bias, activation).
+    private static func im2colGemm(_ ctx: PrepareContext, _ spec: Spec, _ outType: TensorType) throws(EdgeError) -> Prepared {
+        let geo = spec.geometry
+        let pointwise = geo.kernel.allSatisfy { $0 == 1 } && geo.strides.allSatisfy { $0 == 1 }
+            && geo.padBegin.allSatisfy { $0 == 0 } && geo.padEnd.allSatisfy { $0 == 0 }
+        let mg = spec.outPerGroup, k = spec.patch, p = spec.outPlane, cg = spec.channelsPerGroup
+        let groups = spec.group, batch = spec.batch
+        let inImage = spec.channels * spec.inPlane, inGroup = cg * spec.inPlane
+        let outImage = spec.outChannels * p, outGroup = mg * p
+        let act = spec.activation.kernelValue
+        let pool = ctx.options.pool
+        let hasBias = spec.hasBias
+        let packed: PackedMatrices? = ctx.constant(1).map { w in
+            PackedMatrices.leftOperands(count: groups, m: mg, k: k, transposed: false, lda: k) { w.floatPointer + $0 * mg * k }
+        }
+        let colBuilder = ColumnBuilder(geometry: geo, channels: cg)
+        let scratch = pointwise ? 0 : try ShapeMath.elementCount([k, p]) * MemoryLayout<Float>.size
+        return Prepared(outputTypes: [outType], scratchBytes: scratch) { io in
+            let x = io.floats(0), y = io.outputFloats(0)
+            let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
+            let col = io.scratch?.assumingMemoryBound(to: Float.self)
+            for n in 0..<batch {
+                for g in 0..<groups {
+                    let src = x + n * inImage + g * inGroup
+                    let b: UnsafePointer<Float>
+                    if let col {
+                        colBuilder.build(src, col)
+                        b = UnsafePointer(col)
+                    } else {
+                        b = src
+                    }
+                    let out = y + n * outImage + g * outGroup
+                    let gb = bias.map { $0 + g * mg }
+                    if let packed {
+                        ek_sgemm_packed_a(Int64(mg), Int64(p), Int64(k), packed.pointer(g), b, Int64(p), 0, out, Int64(p),
+                                          gb, Int32(EK_BIAS_PER_ROW.rawValue), act, pool)
+                    } else {
+                        ek_sgemm(0, 0, Int64(mg), Int64(p), Int64(k), io.floats(1) + g * mg * k, Int64(k), b, Int64(p),
+                                 0, out, Int64(p), gb, Int32(EK_BIAS_PER_ROW.rawValue), act, pool)
+                    }
+                }
+            }
+        }
+    }
+}

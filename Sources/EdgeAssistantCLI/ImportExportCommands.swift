@@ -14,13 +14,14 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Model family name (default: file name).") var name: String?
     @Option(help: "Task: speech-commands, detection, recommendation or generic.") var task: String = "generic"
     @Option(help: "Comma-separated class labels.") var labels: String?
+    @Option(help: "One-line description stored in the metadata.") var description: String?
     @Flag(help: "Store the graph as imported, without optimisation.") var noOptimize = false
 
     func run() throws {
         let url = URL(fileURLWithPath: input)
         var graph = try ONNXImporter.load(contentsOf: url)
         if !noOptimize { graph = try GraphOptimizer.optimize(graph) }
-        var meta = ModelMetadata(name: name ?? url.deletingPathExtension().lastPathComponent, task: task,
+        var meta = ModelMetadata(name: name ?? url.deletingPathExtension().lastPathComponent, task: task, description: description,
                                  labels: labels.map { $0.split(separator: ",").map(String.init) } ?? [],
                                  extra: ["source": url.lastPathComponent])
         meta.measured.parameters = CostModel.parameterCount(graph)

@@ -73,6 +73,11 @@ let package = Package(
             name: "EdgeRuntimeTests",
             dependencies: ["EdgeRuntime", "EdgeTestSupport"]
         ),
+        // Runs the built `edge-assistant` binary: the CLI contract scripts rely on.
+        .testTarget(
+            name: "EdgeAssistantCLITests",
+            dependencies: ["EdgeAssistantCLI", "EdgeRuntime", "EdgeTestSupport"]
+        ),
         .testTarget(
             name: "EdgeONNXTests",
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]

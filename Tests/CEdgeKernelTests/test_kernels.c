@@ -7,7 +7,9 @@
  *                piecewise-linear kinds must match to 1 ulp-ish (same formula, FMA allowed).
  *   softmax      vs double reference: |d| <= 1e-6 + 2e-5·ref;  log-softmax: |d| <= 2e-5·(1 + |ref|).
  *   im2col       exact.
- *   depthwise    vs double reference: |d| <= 1e-6·(taps + 2)·Σ|w·x| + 4e-6 (activation floor).
+ *   depthwise    vs double reference: |d| <= 1e-6·(taps + 2)·Σ|w·x| + 4e-6 (activation floor); the element
+ *                after the output must stay untouched. Fixed specs + a sweep over planes 1..41 (odd, non-square),
+ *                3x3/5x5, stride 1/2, pads 0..2, dilation 1/2, multiplier 1/2, every activation kind.
  *   crc32c       exact; known vectors (RFC 3720 B.4 and "123456789") and scalar vs hardware.
  */
 #include "ekt_common.h"
@@ -198,6 +200,59 @@ int ekt_im2col(int verbose) {
     return ekt_done(&c);
 }
 
+/* One depthwise case checked on every ISA (odd ISAs on the pool) against a double reference. */
+static void dw_check(ekt_ctx *c, ekt_rng *r, const int *isas, int nisa, ek_pool *pool, const conv_spec *spec,
+                     int64_t mult, ek_activation act, int with_bias, const char *tag) {
+    const ek_conv2d_geometry g = make_geom(spec);
+    if (g.out_h <= 0 || g.out_w <= 0) return;
+    const int64_t oc = g.channels * mult, taps = g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
+    float *in = malloc(sizeof(float) * (size_t)(g.channels * g.in_h * g.in_w));
+    float *w = malloc(sizeof(float) * (size_t)(oc * taps)), *b = malloc(sizeof(float) * (size_t)oc);
+    float *out = malloc(sizeof(float) * (size_t)(oc * plane + 1));
+    double *ref = malloc(sizeof(double) * (size_t)(oc * plane)), *mag = malloc(sizeof(double) * (size_t)(oc * plane));
+    for (int64_t i = 0; i < g.channels * g.in_h * g.in_w; i++) in[i] = ekt_uniform(r, -1, 1);
+    for (int64_t i = 0; i < oc * taps; i++) w[i] = ekt_uniform(r, -1, 1);
+    for (int64_t i = 0; i < oc; i++) b[i] = ekt_uniform(r, -1, 1);
+    for (int64_t o = 0; o < oc; o++)
+        for (int64_t oh = 0; oh < g.out_h; oh++)
+            for (int64_t ow = 0; ow < g.out_w; ow++) {
+                double s = with_bias ? b[o] : 0, m = with_bias ? fabs(b[o]) : 0;
+                for (int64_t i = 0; i < g.kernel_h; i++)
+                    for (int64_t j = 0; j < g.kernel_w; j++) {
+                        const int64_t ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
+                        const int64_t iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
+                        if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) continue;
+                        const double p = (double)w[o * taps + i * g.kernel_w + j] *
+                                         in[((o / mult) * g.in_h + ih) * g.in_w + iw];
+                        s += p;
+                        m += fabs(p);
+                    }
+                ref[o * plane + oh * g.out_w + ow] = ekt_act_ref(s, act);
+                mag[o * plane + oh * g.out_w + ow] = m;
+            }
+    for (int t = 0; t < nisa; t++) {
+        ek_set_isa(isas[t]);
+        for (int64_t i = 0; i <= oc * plane; i++) out[i] = NAN;
+        ek_conv2d_depthwise(in, w, with_bias ? b : NULL, out, &g, mult, act, (t & 1) ? pool : NULL);
+        int bad = 0;
+        for (int64_t i = 0; i < oc * plane && bad < 3; i++) {
+            const double tol = 1e-6 * (double)(taps + 2) * mag[i] + 4e-6;
+            if (!ekt_close(out[i], ref[i], tol)) {
+                ekt_fail(c, "%s isa=%s c=%lld in=%lldx%lld k=%lldx%lld s=%lldx%lld pad=%lld,%lld,%lld,%lld d=%lldx%lld "
+                         "mult=%lld act=%d bias=%d out[%lld]=%.8g want %.8g", tag, ek_isa_name(isas[t]),
+                         (long long)spec->c, (long long)spec->ih, (long long)spec->iw, (long long)spec->kh,
+                         (long long)spec->kw, (long long)spec->sh, (long long)spec->sw, (long long)spec->pt,
+                         (long long)spec->pl, (long long)spec->pb, (long long)spec->pr, (long long)spec->dh,
+                         (long long)spec->dw, (long long)mult, act.kind, with_bias, (long long)i, out[i], ref[i]);
+                bad++;
+            }
+        }
+        if (!isnan(out[oc * plane])) ekt_fail(c, "%s isa=%s wrote past the output", tag, ek_isa_name(isas[t]));
+        ekt_count(oc * plane + 1);
+    }
+    free(in); free(w); free(b); free(out); free(ref); free(mag);
+}
+
 int ekt_depthwise(int verbose) {
     ekt_ctx c = {"depthwise", verbose, 0, 0};
     ekt_rng r = {99};
@@ -205,6 +260,12 @@ int ekt_depthwise(int verbose) {
     const int nisa = ekt_isas(isas);
     const int prev = ek_active_isa();
     const ek_activation acts[4] = {{EK_ACT_NONE, 0, 0}, {EK_ACT_RELU, 0, 0}, {EK_ACT_HARD_SWISH, 0, 0}, {EK_ACT_SIGMOID, 0, 0}};
+    /* every activation kind (the padded-plane path fuses the piecewise-linear ones into its copy-out) */
+    const ek_activation all_acts[9] = {
+        {EK_ACT_NONE, 0, 0},         {EK_ACT_RELU, 0, 0},    {EK_ACT_CLIP, 0.0f, 6.0f}, {EK_ACT_CLIP, -0.5f, 0.75f},
+        {EK_ACT_LEAKY_RELU, 0.1f, 0}, {EK_ACT_SIGMOID, 0, 0}, {EK_ACT_TANH, 0, 0},      {EK_ACT_HARD_SIGMOID, 0.2f, 0.5f},
+        {EK_ACT_HARD_SWISH, 0, 0},
+    };
     /* {c, ih, iw, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw} */
     const conv_spec specs[] = {
         {3, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},       {2, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
@@ -216,57 +277,47 @@ int ekt_depthwise(int verbose) {
         {2, 16, 19, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},     {2, 15, 21, 3, 3, 2, 1, 1, 0, 1, 2, 1, 3},
         {3, 12, 100, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    {1, 7, 200, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
         {2, 11, 13, 7, 7, 1, 1, 3, 3, 3, 3, 1, 1},     {2, 12, 12, 3, 3, 1, 1, 0, 2, 0, 0, 1, 1},
+        /* padded-plane path: profile shapes, large planes (several strips), asymmetric pads, dilation */
+        {5, 20, 20, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1},     {3, 40, 40, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1},
+        {2, 41, 39, 5, 5, 2, 2, 1, 2, 2, 1, 1, 1},     {2, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+        {2, 14, 14, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},     {1, 130, 150, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1},
+        {1, 150, 131, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   {1, 97, 301, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1},
+        {2, 19, 17, 5, 5, 1, 1, 4, 4, 4, 4, 2, 2},     {2, 23, 21, 5, 5, 2, 2, 3, 1, 4, 2, 2, 3},
+        {2, 13, 11, 4, 6, 2, 2, 1, 2, 2, 3, 1, 1},     {2, 12, 12, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1},
+        {2, 9, 9, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1},       {2, 20, 20, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1},
     };
     ek_pool *pool = ek_pool_create(3);
     for (size_t si = 0; si < sizeof specs / sizeof specs[0]; si++) {
         for (int64_t mult = 1; mult <= 2; mult++) {
-            const ek_conv2d_geometry g = make_geom(&specs[si]);
-            const int64_t oc = g.channels * mult, taps = g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
             const ek_activation act = acts[(si + (size_t)mult) % 4];
             const int with_bias = (int)((si + (size_t)mult) % 2);
-            float *in = malloc(sizeof(float) * (size_t)(g.channels * g.in_h * g.in_w));
-            float *w = malloc(sizeof(float) * (size_t)(oc * taps)), *b = malloc(sizeof(float) * (size_t)oc);
-            float *out = malloc(sizeof(float) * (size_t)(oc * plane));
-            double *ref = malloc(sizeof(double) * (size_t)(oc * plane)), *mag = malloc(sizeof(double) * (size_t)(oc * plane));
-            for (int64_t i = 0; i < g.channels * g.in_h * g.in_w; i++) in[i] = ekt_uniform(&r, -1, 1);
-            for (int64_t i = 0; i < oc * taps; i++) w[i] = ekt_uniform(&r, -1, 1);
-            for (int64_t i = 0; i < oc; i++) b[i] = ekt_uniform(&r, -1, 1);
-            for (int64_t o = 0; o < oc; o++)
-                for (int64_t oh = 0; oh < g.out_h; oh++)
-                    for (int64_t ow = 0; ow < g.out_w; ow++) {
-                        double s = with_bias ? b[o] : 0, m = with_bias ? fabs(b[o]) : 0;
-                        for (int64_t i = 0; i < g.kernel_h; i++)
-                            for (int64_t j = 0; j < g.kernel_w; j++) {
-                                const int64_t ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
-                                const int64_t iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
-                                if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) continue;
-                                const double p = (double)w[o * taps + i * g.kernel_w + j] *
-                                                 in[((o / mult) * g.in_h + ih) * g.in_w + iw];
-                                s += p;
-                                m += fabs(p);
-                            }
-                        ref[o * plane + oh * g.out_w + ow] = ekt_act_ref(s, act);
-                        mag[o * plane + oh * g.out_w + ow] = m;
-                    }
-            for (int t = 0; t < nisa; t++) {
-                ek_set_isa(isas[t]);
-                for (int64_t i = 0; i < oc * plane; i++) out[i] = NAN;
-                ek_conv2d_depthwise(in, w, with_bias ? b : NULL, out, &g, mult, act, (t & 1) ? pool : NULL);
-                int bad = 0;
-                for (int64_t i = 0; i < oc * plane && bad < 3; i++) {
-                    const double tol = 1e-6 * (double)(taps + 2) * mag[i] + 4e-6;
-                    if (!ekt_close(out[i], ref[i], tol)) {
-                        ekt_fail(&c, "isa=%s spec=%zu mult=%lld act=%d out[%lld]=%.8g want %.8g", ek_isa_name(isas[t]),
-                                 si, (long long)mult, act.kind, (long long)i, out[i], ref[i]);
-                        bad++;
-                    }
-                }
-                ekt_count(oc * plane);
-            }
-            free(in); free(w); free(b); free(out); free(ref); free(mag);
+            dw_check(&c, &r, isas, nisa, pool, &specs[si], mult, act, with_bias, "spec");
         }
     }
+    /* sweep: square and odd planes 1..41, kernels 3x3 / 5x5, stride 1 / 2, pads 0..2 (independent top/left/
+     * bottom/right), dilation 1 / 2, multiplier 1 / 2, every activation kind */
+    int64_t n = 0;
+    const int64_t sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20, 21, 23, 28, 31, 33, 40, 41};
+    const size_t nsz = sizeof sizes / sizeof sizes[0];
+    for (int64_t k = 3; k <= 5; k += 2)
+        for (int64_t s = 1; s <= 2; s++)
+            for (int64_t dil = 1; dil <= 2; dil++)
+                for (size_t hi = 0; hi < nsz; hi++) {
+                    const int64_t h = sizes[hi];
+                    const int64_t wdt = (hi % 3 == 0) ? h : sizes[(hi * 7 + 3) % nsz]; /* square and non-square */
+                    const int64_t pad = (int64_t)((hi + (size_t)k + (size_t)s) % 3);
+                    const int64_t pb = (int64_t)((hi + (size_t)dil) % 3), pr = (int64_t)((hi * 5 + 1) % 3);
+                    conv_spec sp = {1 + (int64_t)(hi % 3), h, wdt, k, k, s, s, pad, (pad + 1) % 3, pb, pr, dil, dil};
+                    if (dil == 2 && hi % 2) continue; /* dilation: every other size */
+                    const int64_t mult = 1 + (int64_t)(n % 2);
+                    dw_check(&c, &r, isas, nisa, pool, &sp, mult, all_acts[n % 9], (int)(n % 3 != 0), "sweep");
+                    n++;
+                }
     /* a large case on the pool exercising channel splitting */
+    {
+        const conv_spec big = {37, 20, 20, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1};
+        dw_check(&c, &r, isas, nisa, pool, &big, 1, all_acts[8], 1, "pool");
+    }
     ek_pool_destroy(pool);
     ek_set_isa(prev);
     return ekt_done(&c);

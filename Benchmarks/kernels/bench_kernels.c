@@ -12,6 +12,7 @@
  *            EK_BENCH_ARGS='0.25 profile' runs only the profile shapes.
  */
 #include "edge_kernels.h"
+#define EK_HAVE_SMALL_CIN 1
 
 #include <cblas.h>
 #include <math.h>

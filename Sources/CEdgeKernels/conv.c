@@ -53,14 +53,16 @@ void ek_im2col(const float *input, float *col, const ek_conv2d_geometry *g) {
     }
 }
 
-/* Generic single-plane depthwise conv (no activation). */
-static void dw_plane_generic(const float *in, const float *w, float bias, float *out, const ek_conv2d_geometry *g) {
+/* Generic single-plane depthwise conv (no activation); accumulate: add to out instead of starting from bias. */
+static void dw_plane_generic_acc(const float *in, const float *w, float bias, float *out, const ek_conv2d_geometry *g,
+                                 int accumulate) {
     const int64_t IH = g->in_h, IW = g->in_w, KH = g->kernel_h, KW = g->kernel_w;
     const int64_t SH = g->stride_h, SW = g->stride_w, DH = g->dilation_h, DW = g->dilation_w;
     const int64_t OH = g->out_h, OW = g->out_w, PT = g->pad_top, PL = g->pad_left;
     for (int64_t oh = 0; oh < OH; oh++) {
         float *orow = out + oh * OW;
-        for (int64_t ow = 0; ow < OW; ow++) orow[ow] = bias;
+        if (!accumulate)
+            for (int64_t ow = 0; ow < OW; ow++) orow[ow] = bias;
         for (int64_t i = 0; i < KH; i++) {
             const int64_t ih = oh * SH - PT + i * DH;
             if (ih < 0 || ih >= IH) continue;
@@ -78,6 +80,10 @@ static void dw_plane_generic(const float *in, const float *w, float bias, float 
             }
         }
     }
+}
+
+static void dw_plane_generic(const float *in, const float *w, float bias, float *out, const ek_conv2d_geometry *g) {
+    dw_plane_generic_acc(in, w, bias, out, g, 0);
 }
 
 typedef struct {
@@ -143,8 +149,9 @@ static void dwf_sizes(const ek_conv2d_geometry *g, dwf_plan *pl, int64_t R) {
     }
 }
 
-/* 1 if the flat path applies; fills the plan for a scratch of `avail` floats. */
-static int dwf_make_plan(const ek_conv2d_geometry *g, dwf_plan *pl, size_t avail) {
+/* 1 if the flat path applies; fills the plan for a scratch of `avail` floats holding `planes` padded input
+ * planes (one per input channel read at once) plus one accumulator, aiming at `budget` floats per strip. */
+static int dwf_make_plan_n(const ek_conv2d_geometry *g, dwf_plan *pl, size_t avail, int64_t planes, int64_t budget) {
     const int64_t S = g->stride_w;
     if (g->stride_h != S || (S != 1 && S != 2)) return 0;
     if (g->kernel_h < 1 || g->kernel_w < 1 || g->kernel_h > 7 || g->kernel_w > 7) return 0;
@@ -159,12 +166,13 @@ static int dwf_make_plan(const ek_conv2d_geometry *g, dwf_plan *pl, size_t avail
     /* strip height: the whole plane if it fits the target, else as many rows as fit (at least 1) */
     int64_t R = OH;
     dwf_sizes(g, pl, R);
-    while (R > 1 && pl->buf_floats + pl->acc_floats > DWF_STRIP_FLOATS) {
+    while (R > 1 && planes * pl->buf_floats + pl->acc_floats > budget) {
         R = R > 8 ? R / 2 : R - 1;
         dwf_sizes(g, pl, R);
     }
-    if ((size_t)(pl->buf_floats + pl->acc_floats + 32) > avail) return 0;
-    if (pl->buf_floats > INT32_MAX / 2) return 0;
+    pl->buf_floats = (pl->buf_floats + 15) & ~(int64_t)15;
+    if ((size_t)(planes * pl->buf_floats + pl->acc_floats + 32) > avail) return 0;
+    if (planes * pl->buf_floats > INT32_MAX / 2) return 0;
     pl->taps = (int)(g->kernel_h * g->kernel_w);
     for (int64_t i = 0; i < g->kernel_h; i++)
         for (int64_t j = 0; j < g->kernel_w; j++) {
@@ -175,6 +183,10 @@ static int dwf_make_plan(const ek_conv2d_geometry *g, dwf_plan *pl, size_t avail
             pl->off[i * g->kernel_w + j] = (int32_t)o;
         }
     return 1;
+}
+
+static int dwf_make_plan(const ek_conv2d_geometry *g, dwf_plan *pl, size_t avail) {
+    return dwf_make_plan_n(g, pl, avail, 1, DWF_STRIP_FLOATS);
 }
 
 /* Copies the padded input rows of the strip starting at output row oh0 (R rows) into buf. */
@@ -280,4 +292,114 @@ void ek_conv2d_depthwise(const float *input, const float *weights, const float *
     const double work = (double)oc * (double)(g->out_h * g->out_w) * (double)(g->kernel_h * g->kernel_w);
     if (!pool || work < 1.0e5) dw_task(&d, 0, oc);
     else ek_pool_parallel_for(pool, oc, dw_task, &d);
+}
+
+/* ---- direct convolution for few input channels (stem convs) ---------------------------------------
+ *
+ * Same padded-plane scheme as the depthwise path, with all Cin padded planes of a strip side by side:
+ * output channel co is acc[p] = bias[co] + Σ_{c,t} w[co][c][t]·buf[p + c·plane + off[t]], i.e. one
+ * impl->dwflat call with Cin·kh·kw taps over the strip (weights [Cout][Cin][kh][kw] are already in
+ * that order), then the copy-out with the fused activation. Strips of output rows are split across
+ * the pool. The scalar ISA runs the generic per-plane loop (reference).
+ */
+#define SC_MAX_CIN 4
+#define SC_STRIP_FLOATS 8192
+
+typedef struct {
+    const float *input, *weights, *bias;
+    float *output;
+    const ek_conv2d_geometry *g;
+    int64_t cout;
+    ek_activation act;
+    const ek__isa_impl *impl;
+    int64_t rows_per_strip;
+} sc_args;
+
+static int sc_plan(const ek_conv2d_geometry *g, dwf_plan *pl, int32_t *off, size_t avail) {
+    const int64_t cin = g->channels;
+    if (!dwf_make_plan_n(g, pl, avail, cin, SC_STRIP_FLOATS)) return 0;
+    if ((size_t)(cin * pl->buf_floats + 8 * pl->acc_floats + 32) > avail) return 0; /* 8 accumulator planes */
+    for (int64_t c = 0; c < cin; c++)
+        for (int t = 0; t < pl->taps; t++) off[c * pl->taps + t] = (int32_t)(c * pl->buf_floats) + pl->off[t];
+    return 1;
+}
+
+static void sc_task(void *ctx, int64_t sb, int64_t se) {
+    const sc_args *a = (const sc_args *)ctx;
+    const ek_conv2d_geometry *g = a->g;
+    const ek__isa_impl *impl = a->impl;
+    const int64_t cin = g->channels, OH = g->out_h, OW = g->out_w, taps = cin * g->kernel_h * g->kernel_w;
+    size_t avail = 0;
+    float *scratch = impl->dwflat ? ek__thread_scratch(&avail) : NULL;
+    dwf_plan pl;
+    int32_t off[SC_MAX_CIN * DWF_MAX_TAPS];
+    if (scratch && sc_plan(g, &pl, off, avail) && pl.R == a->rows_per_strip) {
+        float *buf = scratch, *acc = scratch + cin * pl.buf_floats;
+        memset(buf, 0, (size_t)(cin * pl.buf_floats) * sizeof(float));
+        for (int64_t st = sb; st < se; st++) {
+            const int64_t oh0 = st * pl.R, R = OH - oh0 < pl.R ? OH - oh0 : pl.R;
+            for (int64_t c = 0; c < cin; c++)
+                dwf_copy_in(&pl, impl, a->input + c * g->in_h * g->in_w, g, oh0, R, buf + c * pl.buf_floats);
+            const int64_t n = (R * pl.Wg + 15) & ~(int64_t)15;
+            for (int64_t co0 = 0; co0 < a->cout;) {
+                int64_t nco = 1;
+                if (impl->convflat8 && a->cout - co0 >= 8) {
+                    float zb[8] = {0};
+                    impl->convflat8(buf, off, a->weights + co0 * taps, taps, (int)taps, a->bias ? a->bias + co0 : zb, acc,
+                                    n, n);
+                    nco = 8;
+                } else {
+                    impl->dwflat(buf, off, a->weights + co0 * taps, (int)taps, a->bias ? a->bias[co0] : 0.0f, acc, n);
+                }
+                for (int64_t k = 0; k < nco; k++) {
+                    float *o = a->output + (co0 + k) * OH * OW + oh0 * OW;
+                    if (!impl->rows_act(acc + k * n, pl.Wg, o, R, OW, a->act)) {
+                        const ek_activation none = {EK_ACT_NONE, 0, 0};
+                        impl->rows_act(acc + k * n, pl.Wg, o, R, OW, none);
+                        impl->act(o, o, (size_t)(R * OW), a->act);
+                    }
+                }
+                co0 += nco;
+            }
+        }
+        return;
+    }
+    /* reference / fallback: generic loops over the strips' rows (a sub-geometry of out rows [r0, r1)) */
+    const int64_t r0 = sb * a->rows_per_strip, r1 = se * a->rows_per_strip < OH ? se * a->rows_per_strip : OH;
+    if (r0 >= r1) return;
+    ek_conv2d_geometry sg = *g;
+    sg.out_h = r1 - r0;
+    sg.pad_top = g->pad_top - r0 * g->stride_h; /* may go negative: rows are then read further down */
+    for (int64_t co = 0; co < a->cout; co++) {
+        float *o = a->output + co * OH * OW + r0 * OW;
+        for (int64_t c = 0; c < cin; c++)
+            dw_plane_generic_acc(a->input + c * g->in_h * g->in_w, a->weights + (co * cin + c) * g->kernel_h * g->kernel_w,
+                                 a->bias ? a->bias[co] : 0.0f, o, &sg, c > 0);
+        if (a->act.kind != EK_ACT_NONE) impl->act(o, o, (size_t)(sg.out_h * OW), a->act);
+    }
+}
+
+int ek_conv2d_small_cin_supported(const ek_conv2d_geometry *g) {
+    return g->channels >= 1 && g->channels <= SC_MAX_CIN && g->kernel_h >= 1 && g->kernel_w >= 1 && g->kernel_h <= 7 &&
+           g->kernel_w <= 7 && g->stride_h == g->stride_w && (g->stride_w == 1 || g->stride_w == 2) &&
+           g->dilation_h >= 1 && g->dilation_w >= 1 && g->pad_top >= 0 && g->pad_left >= 0 && g->in_h >= 1 &&
+           g->in_w >= 1 && g->out_h >= 0 && g->out_w >= 0;
+}
+
+int ek_conv2d_small_cin(const float *input, const float *weights, const float *bias, float *output,
+                        const ek_conv2d_geometry *g, int64_t out_channels, ek_activation act, ek_pool *pool) {
+    if (!ek_conv2d_small_cin_supported(g) || out_channels < 0) return -1;
+    if (out_channels == 0 || g->out_h == 0 || g->out_w == 0) return 0;
+    sc_args a = {input, weights, bias, output, g, out_channels, act, ek__impl(), 0};
+    /* strip height from the plan (same on every thread: the arena size is process-wide) */
+    size_t avail = 0;
+    float *scratch = a.impl->dwflat ? ek__thread_scratch(&avail) : NULL;
+    dwf_plan pl;
+    int32_t off[SC_MAX_CIN * DWF_MAX_TAPS];
+    a.rows_per_strip = (scratch && sc_plan(g, &pl, off, avail)) ? pl.R : 8;
+    const int64_t strips = (g->out_h + a.rows_per_strip - 1) / a.rows_per_strip;
+    const double work = (double)out_channels * (double)(g->out_h * g->out_w) * (double)(g->channels * g->kernel_h * g->kernel_w);
+    if (!pool || work < 2.0e5 || strips < 2) sc_task(&a, 0, strips);
+    else ek_pool_parallel_for(pool, strips, sc_task, &a);
+    return 0;
 }

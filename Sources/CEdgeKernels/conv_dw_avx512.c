@@ -216,4 +216,41 @@ T int ek__rows_act_avx512(const float *src, int64_t lds, float *out, int64_t row
     }
     return 1;
 }
+
+/* 8 output channels × 32 outputs per block: 2 input loads feed 16 FMAs (weights by embedded broadcast). */
+T void ek__convflat8_avx512(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps,
+                            const float *bias, float *acc, int64_t ldacc, int64_t n) {
+    int64_t p = 0;
+    for (; p + 32 <= n; p += 32) {
+        __m512 x0 = _mm512_set1_ps(bias[0]), x1 = _mm512_set1_ps(bias[1]), x2 = _mm512_set1_ps(bias[2]),
+               x3 = _mm512_set1_ps(bias[3]), x4 = _mm512_set1_ps(bias[4]), x5 = _mm512_set1_ps(bias[5]),
+               x6 = _mm512_set1_ps(bias[6]), x7 = _mm512_set1_ps(bias[7]);
+        __m512 y0 = x0, y1 = x1, y2 = x2, y3 = x3, y4 = x4, y5 = x5, y6 = x6, y7 = x7;
+        const float *b = buf + p;
+        for (int t = 0; t < taps; t++) {
+            const __m512 u = _mm512_loadu_ps(b + off[t]), v = _mm512_loadu_ps(b + off[t] + 16);
+            const float *wt = w + t;
+#define EK_CF8(k)                                                  \
+    {                                                              \
+        const __m512 wk = _mm512_set1_ps(wt[(k) * ldw]);           \
+        x##k = _mm512_fmadd_ps(wk, u, x##k);                       \
+        y##k = _mm512_fmadd_ps(wk, v, y##k);                       \
+    }
+            EK_CF8(0) EK_CF8(1) EK_CF8(2) EK_CF8(3) EK_CF8(4) EK_CF8(5) EK_CF8(6) EK_CF8(7)
+#undef EK_CF8
+        }
+        float *a = acc + p;
+        _mm512_storeu_ps(a, x0); _mm512_storeu_ps(a + 16, y0); a += ldacc;
+        _mm512_storeu_ps(a, x1); _mm512_storeu_ps(a + 16, y1); a += ldacc;
+        _mm512_storeu_ps(a, x2); _mm512_storeu_ps(a + 16, y2); a += ldacc;
+        _mm512_storeu_ps(a, x3); _mm512_storeu_ps(a + 16, y3); a += ldacc;
+        _mm512_storeu_ps(a, x4); _mm512_storeu_ps(a + 16, y4); a += ldacc;
+        _mm512_storeu_ps(a, x5); _mm512_storeu_ps(a + 16, y5); a += ldacc;
+        _mm512_storeu_ps(a, x6); _mm512_storeu_ps(a + 16, y6); a += ldacc;
+        _mm512_storeu_ps(a, x7); _mm512_storeu_ps(a + 16, y7);
+    }
+    if (p < n) { /* 16 left */
+        for (int k = 0; k < 8; k++) ek__dwflat_avx512(buf + p, off, w + k * ldw, taps, bias[k], acc + k * ldacc + p, 16);
+    }
+}
 #endif

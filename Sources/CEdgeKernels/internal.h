@@ -70,6 +70,10 @@ typedef uint32_t (*ek__crc_fn)(uint32_t crc, const void *data, size_t n);
  *   buf must be readable on [0, n + max(off)). */
 typedef void (*ek__dwflat_fn)(const float *buf, const int32_t *off, const float *w, int taps, float bias, float *acc,
                               int64_t n);
+/* Multi-output flat core (small-Cin direct conv), exactly 8 outputs:
+ *   acc[k·ldacc + p] = bias[k] + Σ_t w[k·ldw + t]·buf[p + off[t]]   for k < 8, p < n (multiple of 16). */
+typedef void (*ek__convflat8_fn)(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps,
+                                 const float *bias, float *acc, int64_t ldacc, int64_t n);
 /* even[x] = src[2x] for x < (n+1)/2, odd[x] = src[2x+1] for x < n/2. */
 typedef void (*ek__deint_fn)(const float *src, int64_t n, float *even, float *odd);
 /* out[r·cols + x] = act(src[r·lds + x]) for r < rows, x < cols; returns 0 (and copies nothing) if it does not
@@ -87,6 +91,7 @@ typedef struct {
     ek__dwflat_fn dwflat;    /* NULL: no padded-plane depthwise path (scalar: generic is the reference) */
     ek__deint_fn deint;
     ek__rows_act_fn rows_act;
+    ek__convflat8_fn convflat8;  /* NULL: ek_conv2d_small_cin calls dwflat per output channel */
 } ek__isa_impl;
 
 /** Active implementation table (never NULL). */
@@ -122,6 +127,8 @@ int ek__rows_act_avx2(const float *src, int64_t lds, float *out, int64_t rows, i
 void ek__dw3x3_avx512(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
 void ek__dwflat_avx512(const float *buf, const int32_t *off, const float *w, int taps, float bias, float *acc, int64_t n);
 void ek__deint_avx512(const float *src, int64_t n, float *even, float *odd);
+void ek__convflat8_avx512(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps, const float *bias,
+                          float *acc, int64_t ldacc, int64_t n);
 int ek__rows_act_avx512(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
 uint32_t ek__crc32c_sse42(uint32_t crc, const void *data, size_t n);
 int ek__cpu_has_sse42(void);

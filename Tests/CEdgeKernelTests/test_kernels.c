@@ -10,6 +10,8 @@
  *   depthwise    vs double reference: |d| <= 1e-6·(taps + 2)·Σ|w·x| + 4e-6 (activation floor); the element
  *                after the output must stay untouched. Fixed specs + a sweep over planes 1..41 (odd, non-square),
  *                3x3/5x5, stride 1/2, pads 0..2, dilation 1/2, multiplier 1/2, every activation kind.
+ *   conv_small_cin vs double reference: |d| <= 1e-6·(Cin·taps + 2)·Σ|w·x| + 4e-6; Cin 1..4, Cout 1..32, kernels
+ *                1x1..7x7, stride 1/2, pads, dilation, every activation, with and without a pool.
  *   crc32c       exact; known vectors (RFC 3720 B.4 and "123456789") and scalar vs hardware.
  */
 #include "ekt_common.h"
@@ -317,6 +319,96 @@ int ekt_depthwise(int verbose) {
     {
         const conv_spec big = {37, 20, 20, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1};
         dw_check(&c, &r, isas, nisa, pool, &big, 1, all_acts[8], 1, "pool");
+    }
+    ek_pool_destroy(pool);
+    ek_set_isa(prev);
+    return ekt_done(&c);
+}
+
+/* ---- direct small-Cin convolution ------------------------------------------------------------------- */
+
+int ekt_conv_small_cin(int verbose) {
+    ekt_ctx c = {"conv_small_cin", verbose, 0, 0};
+    ekt_rng r = {123};
+    int isas[4];
+    const int nisa = ekt_isas(isas);
+    const int prev = ek_active_isa();
+    const ek_activation acts[9] = {
+        {EK_ACT_NONE, 0, 0},         {EK_ACT_RELU, 0, 0},    {EK_ACT_CLIP, 0.0f, 6.0f}, {EK_ACT_CLIP, -0.5f, 0.75f},
+        {EK_ACT_LEAKY_RELU, 0.1f, 0}, {EK_ACT_SIGMOID, 0, 0}, {EK_ACT_TANH, 0, 0},      {EK_ACT_HARD_SIGMOID, 0.2f, 0.5f},
+        {EK_ACT_HARD_SWISH, 0, 0},
+    };
+    /* {cin, ih, iw, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw} + cout */
+    struct { conv_spec s; int64_t cout; } cases[] = {
+        {{3, 320, 320, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 16}, /* the detector stem */
+        {{3, 64, 48, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1}, 16},   {{3, 33, 35, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 19},
+        {{1, 17, 23, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1}, 8},    {{4, 21, 19, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1}, 12},
+        {{2, 9, 13, 3, 3, 1, 1, 2, 0, 1, 2, 2, 2}, 5},     {{3, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 9},
+        {{3, 2, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 17},     {{4, 40, 41, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1}, 24},
+        {{3, 30, 31, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1}, 32},   {{2, 15, 16, 4, 2, 1, 1, 1, 0, 2, 1, 1, 3}, 1},
+        {{3, 200, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 16},   {{3, 11, 500, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 16},
+    };
+    ek_pool *pool = ek_pool_create(3);
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        const ek_conv2d_geometry g = make_geom(&cases[ci].s);
+        const int64_t cin = g.channels, cout = cases[ci].cout, taps = g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
+        const ek_activation act = acts[ci % 9];
+        const int with_bias = ci % 3 != 1;
+        if (!ek_conv2d_small_cin_supported(&g)) { ekt_fail(&c, "case %zu should be supported", ci); continue; }
+        float *in = malloc(sizeof(float) * (size_t)(cin * g.in_h * g.in_w)), *w = malloc(sizeof(float) * (size_t)(cout * cin * taps));
+        float *b = malloc(sizeof(float) * (size_t)cout), *out = malloc(sizeof(float) * (size_t)(cout * plane + 1));
+        double *ref = malloc(sizeof(double) * (size_t)(cout * plane)), *mag = malloc(sizeof(double) * (size_t)(cout * plane));
+        for (int64_t i = 0; i < cin * g.in_h * g.in_w; i++) in[i] = ekt_uniform(&r, -1, 1);
+        for (int64_t i = 0; i < cout * cin * taps; i++) w[i] = ekt_uniform(&r, -1, 1);
+        for (int64_t i = 0; i < cout; i++) b[i] = ekt_uniform(&r, -1, 1);
+        for (int64_t o = 0; o < cout; o++)
+            for (int64_t oh = 0; oh < g.out_h; oh++)
+                for (int64_t ow = 0; ow < g.out_w; ow++) {
+                    double sum = with_bias ? b[o] : 0, m = with_bias ? fabs(b[o]) : 0;
+                    for (int64_t ch = 0; ch < cin; ch++)
+                        for (int64_t i = 0; i < g.kernel_h; i++)
+                            for (int64_t j = 0; j < g.kernel_w; j++) {
+                                const int64_t ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
+                                const int64_t iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
+                                if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) continue;
+                                const double p = (double)w[(o * cin + ch) * taps + i * g.kernel_w + j] * in[(ch * g.in_h + ih) * g.in_w + iw];
+                                sum += p;
+                                m += fabs(p);
+                            }
+                    ref[o * plane + oh * g.out_w + ow] = ekt_act_ref(sum, act);
+                    mag[o * plane + oh * g.out_w + ow] = m;
+                }
+        for (int t = 0; t < nisa; t++) {
+            for (int use_pool = 0; use_pool < 2; use_pool++) {
+                ek_set_isa(isas[t]);
+                for (int64_t i = 0; i <= cout * plane; i++) out[i] = NAN;
+                const int rc = ek_conv2d_small_cin(in, w, with_bias ? b : NULL, out, &g, cout, act, use_pool ? pool : NULL);
+                if (rc != 0) ekt_fail(&c, "case %zu isa=%s returned %d", ci, ek_isa_name(isas[t]), rc);
+                int bad = 0;
+                for (int64_t i = 0; i < cout * plane && bad < 3; i++) {
+                    const double tol = 1e-6 * (double)(cin * taps + 2) * mag[i] + 4e-6;
+                    if (!ekt_close(out[i], ref[i], tol)) {
+                        ekt_fail(&c, "case %zu isa=%s pool=%d act=%d out[%lld]=%.8g want %.8g", ci, ek_isa_name(isas[t]),
+                                 use_pool, act.kind, (long long)i, out[i], ref[i]);
+                        bad++;
+                    }
+                }
+                if (!isnan(out[cout * plane])) ekt_fail(&c, "case %zu isa=%s wrote past the output", ci, ek_isa_name(isas[t]));
+                ekt_count(cout * plane + 1);
+            }
+        }
+        free(in); free(w); free(b); free(out); free(ref); free(mag);
+    }
+    /* unsupported geometries are refused without writing */
+    const conv_spec bad_specs[] = {{5, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, {3, 8, 8, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1},
+                                   {3, 8, 8, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1}, {3, 12, 12, 9, 9, 1, 1, 4, 4, 4, 4, 1, 1}};
+    for (size_t i = 0; i < sizeof bad_specs / sizeof bad_specs[0]; i++) {
+        const ek_conv2d_geometry g = make_geom(&bad_specs[i]);
+        float dummy = 1.0f;
+        if (ek_conv2d_small_cin_supported(&g)) ekt_fail(&c, "bad spec %zu reported supported", i);
+        if (ek_conv2d_small_cin(&dummy, &dummy, NULL, &dummy, &g, 4, acts[0], NULL) != -1 || dummy != 1.0f)
+            ekt_fail(&c, "bad spec %zu: must return -1 and write nothing", i);
+        ekt_count(2);
     }
     ek_pool_destroy(pool);
     ek_set_isa(prev);

@@ -20,18 +20,75 @@ static void valid_cols(int64_t off, int64_t stride, int64_t in_w, int64_t out_w,
     *hi = h;
 }
 
+static void deint_scalar(const float *src, int64_t n, float *even, float *odd) {
+    int64_t i = 0;
+    for (; i + 1 < n; i += 2) {
+        even[i / 2] = src[i];
+        odd[i / 2] = src[i + 1];
+    }
+    if (i < n) even[i / 2] = src[i];
+}
+
+/* im2col, loops c → i → oh → j: each input row is visited once per kernel row i; for stride 2 it is
+ * deinterleaved once (vectorised impl->deint) into even/odd halves so every tap j becomes a plain
+ * memcpy; padding is handled by the per-tap valid column range [lo, hi) (memset outside). */
 void ek_im2col(const float *input, float *col, const ek_conv2d_geometry *g) {
     const int64_t C = g->channels, IH = g->in_h, IW = g->in_w, KH = g->kernel_h, KW = g->kernel_w;
     const int64_t SH = g->stride_h, SW = g->stride_w, DH = g->dilation_h, DW = g->dilation_w;
     const int64_t OH = g->out_h, OW = g->out_w, PT = g->pad_top, PL = g->pad_left;
     const int64_t plane = OH * OW;
+    if (plane <= 0) return;
+    const ek__isa_impl *impl = ek__impl();
+    float *halves = NULL;
+    if (SW == 2) {
+        size_t avail = 0;
+        float *a = ek__thread_scratch(&avail);
+        if (a && (size_t)(IW + 16) <= avail) halves = a;
+    }
+    const int64_t hoff = (IW + 1) / 2 + 8; /* odd half starts here */
+    int64_t lo[64], hi[64];
+    const int small_kw = KW <= 64;
+    if (small_kw)
+        for (int64_t j = 0; j < KW; j++) valid_cols(j * DW - PL, SW, IW, OW, &lo[j], &hi[j]);
     for (int64_t c = 0; c < C; c++) {
         for (int64_t i = 0; i < KH; i++) {
+            float *dst_i = col + (c * KH + i) * KW * plane;
+            if (!small_kw) goto general;
+            for (int64_t oh = 0; oh < OH; oh++) {
+                const int64_t ih = oh * SH - PT + i * DH;
+                if (ih < 0 || ih >= IH) {
+                    for (int64_t j = 0; j < KW; j++) memset(dst_i + j * plane + oh * OW, 0, (size_t)OW * sizeof(float));
+                    continue;
+                }
+                const float *irow = input + (c * IH + ih) * IW;
+                if (halves) {
+                    if (impl->deint) impl->deint(irow, IW, halves, halves + hoff);
+                    else deint_scalar(irow, IW, halves, halves + hoff);
+                }
+                for (int64_t j = 0; j < KW; j++) {
+                    float *d = dst_i + j * plane + oh * OW;
+                    const int64_t off = j * DW - PL, l = lo[j], h = hi[j];
+                    if (l > 0) memset(d, 0, (size_t)l * sizeof(float));
+                    if (SW == 1) {
+                        memcpy(d + l, irow + off + l, (size_t)(h - l) * sizeof(float));
+                    } else if (halves) {
+                        /* iw = 2·ow + off: parity off&1, half index ow + (off >> 1) (arithmetic shift) */
+                        const float *src = halves + ((off & 1) ? hoff : 0) + (off >> 1);
+                        memcpy(d + l, src + l, (size_t)(h - l) * sizeof(float));
+                    } else {
+                        const float *ir = irow + off;
+                        for (int64_t ow = l; ow < h; ow++) d[ow] = ir[ow * SW];
+                    }
+                    if (h < OW) memset(d + h, 0, (size_t)(OW - h) * sizeof(float));
+                }
+            }
+            continue;
+        general:
             for (int64_t j = 0; j < KW; j++) {
-                float *dst = col + ((c * KH + i) * KW + j) * plane;
+                float *dst = dst_i + j * plane;
                 const int64_t off = j * DW - PL;
-                int64_t lo, hi;
-                valid_cols(off, SW, IW, OW, &lo, &hi);
+                int64_t l, h;
+                valid_cols(off, SW, IW, OW, &l, &h);
                 for (int64_t oh = 0; oh < OH; oh++) {
                     float *d = dst + oh * OW;
                     const int64_t ih = oh * SH - PT + i * DH;
@@ -40,13 +97,9 @@ void ek_im2col(const float *input, float *col, const ek_conv2d_geometry *g) {
                         continue;
                     }
                     const float *irow = input + (c * IH + ih) * IW + off;
-                    for (int64_t ow = 0; ow < lo; ow++) d[ow] = 0.0f;
-                    if (SW == 1) {
-                        memcpy(d + lo, irow + lo, (size_t)(hi - lo) * sizeof(float));
-                    } else {
-                        for (int64_t ow = lo; ow < hi; ow++) d[ow] = irow[ow * SW];
-                    }
-                    for (int64_t ow = hi; ow < OW; ow++) d[ow] = 0.0f;
+                    for (int64_t ow = 0; ow < l; ow++) d[ow] = 0.0f;
+                    for (int64_t ow = l; ow < h; ow++) d[ow] = irow[ow * SW];
+                    for (int64_t ow = h; ow < OW; ow++) d[ow] = 0.0f;
                 }
             }
         }

@@ -6,7 +6,7 @@
  *                the vector exp approximation is < 2 ulp, sigmoid/tanh add one division);
  *                piecewise-linear kinds must match to 1 ulp-ish (same formula, FMA allowed).
  *   softmax      vs double reference: |d| <= 1e-6 + 2e-5·ref;  log-softmax: |d| <= 2e-5·(1 + |ref|).
- *   im2col       exact.
+ *   im2col       exact, on every ISA (stride 2 uses the ISA's row deinterleave).
  *   depthwise    vs double reference: |d| <= 1e-6·(taps + 2)·Σ|w·x| + 4e-6 (activation floor); the element
  *                after the output must stay untouched. Fixed specs + a sweep over planes 1..41 (odd, non-square),
  *                3x3/5x5, stride 1/2, pads 0..2, dilation 1/2, multiplier 1/2, every activation kind.
@@ -173,8 +173,19 @@ int ekt_im2col(int verbose) {
         {1, 5, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1}, {2, 10, 11, 3, 3, 1, 2, 2, 0, 1, 2, 2, 2},
         {4, 6, 6, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1}, {1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
         {3, 13, 17, 2, 4, 3, 2, 0, 3, 1, 0, 1, 1},
+        /* stride-2 deinterleave path (vectorised per ISA): stem shape, odd widths, pads 0..2, dilation, wide rows */
+        {3, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, {3, 33, 67, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1},
+        {2, 17, 41, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1}, {2, 15, 35, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1},
+        {2, 14, 33, 3, 3, 2, 2, 2, 1, 1, 2, 2, 2}, {1, 5, 131, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1},
+        {1, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   {1, 4, 2, 3, 3, 2, 2, 1, 2, 1, 2, 1, 1},
+        {2, 9, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, {1, 6, 80, 3, 70, 1, 1, 1, 1, 1, 1, 1, 1},
     };
-    for (size_t si = 0; si < sizeof specs / sizeof specs[0]; si++) {
+    int isas[4];
+    const int nisa = ekt_isas(isas);
+    const int prev = ek_active_isa();
+    for (size_t si = 0; si < sizeof specs / sizeof specs[0]; si++)
+    for (int t = 0; t < nisa; t++) {
+        ek_set_isa(isas[t]);
         const ek_conv2d_geometry g = make_geom(&specs[si]);
         const int64_t rows = g.channels * g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
         float *in = malloc(sizeof(float) * (size_t)(g.channels * g.in_h * g.in_w));
@@ -193,12 +204,13 @@ int ekt_im2col(int verbose) {
                             const float want = (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w)
                                                    ? in[(ch * g.in_h + ih) * g.in_w + iw] : 0.0f;
                             const float got = col[((ch * g.kernel_h + i) * g.kernel_w + j) * plane + oh * g.out_w + ow];
-                            if (got != want && bad++ < 3) ekt_fail(&c, "spec %zu c=%lld i=%lld j=%lld oh=%lld ow=%lld", si,
+                            if (got != want && bad++ < 3) ekt_fail(&c, "isa=%s spec %zu c=%lld i=%lld j=%lld oh=%lld ow=%lld", ek_isa_name(isas[t]), si,
                                                                    (long long)ch, (long long)i, (long long)j, (long long)oh, (long long)ow);
                         }
         ekt_count(rows * plane);
         free(in); free(col);
     }
+    ek_set_isa(prev);
     return ekt_done(&c);
 }
 

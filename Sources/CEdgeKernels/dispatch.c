@@ -37,11 +37,14 @@ const ek__isa_impl ek__impl_avx2 = {
     .isa = EK_ISA_AVX2, .mr = 6, .nr = 16, .mc = 96, .kc = 256, .nc = 2048,
     .ukernel = ek__ukernel_avx2, .act = ek__act_avx2, .softmax_row = ek__softmax_row_avx2,
     .dw3x3 = ek__dw3x3_avx2,
+    .dwflat = ek__dwflat_avx2, .deint = ek__deint_avx2, .rows_act = ek__rows_act_avx2,
 };
 const ek__isa_impl ek__impl_avx512 = {
     .isa = EK_ISA_AVX512, .mr = 12, .nr = 32, .mc = 96, .kc = 256, .nc = 2048,
     .ukernel = ek__ukernel_avx512, .act = ek__act_avx512, .softmax_row = ek__softmax_row_avx512,
     .dw3x3 = ek__dw3x3_avx512,
+    .dwflat = ek__dwflat_avx512, .deint = ek__deint_avx512, .rows_act = ek__rows_act_avx512,
+    .convflat8 = ek__convflat8_avx512,
 };
 
 static int g_has_sse42;
@@ -72,6 +75,7 @@ const ek__isa_impl ek__impl_neon = {
     .isa = EK_ISA_NEON, .mr = 6, .nr = 16, .mc = 96, .kc = 256, .nc = 1024,
     .ukernel = ek__ukernel_neon, .act = ek__act_neon, .softmax_row = ek__softmax_row_neon,
     .dw3x3 = ek__dw3x3_neon,
+    .dwflat = ek__dwflat_neon, .deint = ek__deint_neon, .rows_act = ek__rows_act_neon,
 };
 static int g_has_arm_crc;
 int ek__cpu_has_arm_crc(void) { return g_has_arm_crc; }

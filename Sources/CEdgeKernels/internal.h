@@ -65,6 +65,20 @@ typedef void (*ek__softmax_row_fn)(const float *x, float *y, int64_t cols, int l
 typedef void (*ek__dw3x3_fn)(const float *in, const float *w9, float bias, float *out,
                              const ek_conv2d_geometry *g);
 typedef uint32_t (*ek__crc_fn)(uint32_t crc, const void *data, size_t n);
+/* Padded-plane ("flat") depthwise core, see conv.c:
+ *   acc[p] = bias + Σ_{t<taps} w[t]·buf[p + off[t]]   for p in [0, n), n a multiple of 16;
+ *   buf must be readable on [0, n + max(off)). */
+typedef void (*ek__dwflat_fn)(const float *buf, const int32_t *off, const float *w, int taps, float bias, float *acc,
+                              int64_t n);
+/* Multi-output flat core (small-Cin direct conv), exactly 8 outputs:
+ *   acc[k·ldacc + p] = bias[k] + Σ_t w[k·ldw + t]·buf[p + off[t]]   for k < 8, p < n (multiple of 16). */
+typedef void (*ek__convflat8_fn)(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps,
+                                 const float *bias, float *acc, int64_t ldacc, int64_t n);
+/* even[x] = src[2x] for x < (n+1)/2, odd[x] = src[2x+1] for x < n/2. */
+typedef void (*ek__deint_fn)(const float *src, int64_t n, float *even, float *odd);
+/* out[r·cols + x] = act(src[r·lds + x]) for r < rows, x < cols; returns 0 (and copies nothing) if it does not
+ * implement act.kind (then the caller copies with kind NONE and applies impl->act). */
+typedef int (*ek__rows_act_fn)(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
 
 typedef struct {
     int isa;
@@ -74,6 +88,10 @@ typedef struct {
     ek__act_fn act;
     ek__softmax_row_fn softmax_row;
     ek__dw3x3_fn dw3x3;      /* NULL: generic path */
+    ek__dwflat_fn dwflat;    /* NULL: no padded-plane depthwise path (scalar: generic is the reference) */
+    ek__deint_fn deint;
+    ek__rows_act_fn rows_act;
+    ek__convflat8_fn convflat8;  /* NULL: ek_conv2d_small_cin calls dwflat per output channel */
 } ek__isa_impl;
 
 /** Active implementation table (never NULL). */
@@ -103,7 +121,15 @@ void ek__act_avx512(const float *x, float *y, size_t n, ek_activation act);
 void ek__softmax_row_avx2(const float *x, float *y, int64_t cols, int log_softmax);
 void ek__softmax_row_avx512(const float *x, float *y, int64_t cols, int log_softmax);
 void ek__dw3x3_avx2(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
+void ek__dwflat_avx2(const float *buf, const int32_t *off, const float *w, int taps, float bias, float *acc, int64_t n);
+void ek__deint_avx2(const float *src, int64_t n, float *even, float *odd);
+int ek__rows_act_avx2(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
 void ek__dw3x3_avx512(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
+void ek__dwflat_avx512(const float *buf, const int32_t *off, const float *w, int taps, float bias, float *acc, int64_t n);
+void ek__deint_avx512(const float *src, int64_t n, float *even, float *odd);
+void ek__convflat8_avx512(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps, const float *bias,
+                          float *acc, int64_t ldacc, int64_t n);
+int ek__rows_act_avx512(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
 uint32_t ek__crc32c_sse42(uint32_t crc, const void *data, size_t n);
 int ek__cpu_has_sse42(void);
 #endif
@@ -115,9 +141,16 @@ void ek__ukernel_neon(int64_t, const float *, int64_t, const float *, int64_t, i
 void ek__act_neon(const float *x, float *y, size_t n, ek_activation act);
 void ek__softmax_row_neon(const float *x, float *y, int64_t cols, int log_softmax);
 void ek__dw3x3_neon(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);
+void ek__dwflat_neon(const float *buf, const int32_t *off, const float *w, int taps, float bias, float *acc, int64_t n);
+void ek__deint_neon(const float *src, int64_t n, float *even, float *odd);
+int ek__rows_act_neon(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
 uint32_t ek__crc32c_armv8(uint32_t crc, const void *data, size_t n);
 int ek__cpu_has_arm_crc(void);
 #endif
+
+/** The calling thread's scratch arena (the SGEMM packing arena; allocated on first use, never freed before
+ * thread exit) and its size in floats; NULL/0 if the allocation failed. Must not be used across an ek_sgemm* call. */
+float *ek__thread_scratch(size_t *nfloats);
 
 /** ek_crc32c dispatch (hardware CRC is chosen independently of the float ISA when available). */
 ek__crc_fn ek__crc_for_isa(int isa);

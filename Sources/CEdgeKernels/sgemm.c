@@ -64,6 +64,12 @@ static float *thread_arena(void) {
 
 int ek_thread_scratch_reserve(void) { return thread_arena() ? 0 : -1; }
 
+float *ek__thread_scratch(size_t *nfloats) {
+    float *a = thread_arena();
+    *nfloats = a ? g_arena_floats : 0;
+    return a;
+}
+
 /* ---- packing ----------------------------------------------------------------------------------- */
 
 /* Rows [i0, i0+mc) × k [k0, k0+kc) of op(A) into 6-row panels, panel p at dst + p*ps. */

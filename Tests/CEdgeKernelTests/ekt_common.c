@@ -162,6 +162,7 @@ int ekt_run_all(int verbose) {
     f += ekt_softmax(verbose);
     f += ekt_im2col(verbose);
     f += ekt_depthwise(verbose);
+    f += ekt_conv_small_cin(verbose);
     f += ekt_sgemm(verbose);
     f += ekt_sgemm_packed(verbose);
     f += ekt_sgemm_threads(verbose);

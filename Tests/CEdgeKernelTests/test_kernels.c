@@ -6,8 +6,12 @@
  *                the vector exp approximation is < 2 ulp, sigmoid/tanh add one division);
  *                piecewise-linear kinds must match to 1 ulp-ish (same formula, FMA allowed).
  *   softmax      vs double reference: |d| <= 1e-6 + 2e-5·ref;  log-softmax: |d| <= 2e-5·(1 + |ref|).
- *   im2col       exact.
- *   depthwise    vs double reference: |d| <= 1e-6·(taps + 2)·Σ|w·x| + 4e-6 (activation floor).
+ *   im2col       exact, on every ISA (stride 2 uses the ISA's row deinterleave).
+ *   depthwise    vs double reference: |d| <= 1e-6·(taps + 2)·Σ|w·x| + 4e-6 (activation floor); the element
+ *                after the output must stay untouched. Fixed specs + a sweep over planes 1..41 (odd, non-square),
+ *                3x3/5x5, stride 1/2, pads 0..2, dilation 1/2, multiplier 1/2, every activation kind.
+ *   conv_small_cin vs double reference: |d| <= 1e-6·(Cin·taps + 2)·Σ|w·x| + 4e-6; Cin 1..4, Cout 1..32, kernels
+ *                1x1..7x7, stride 1/2, pads, dilation, every activation, with and without a pool.
  *   crc32c       exact; known vectors (RFC 3720 B.4 and "123456789") and scalar vs hardware.
  */
 #include "ekt_common.h"
@@ -169,8 +173,19 @@ int ekt_im2col(int verbose) {
         {1, 5, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1}, {2, 10, 11, 3, 3, 1, 2, 2, 0, 1, 2, 2, 2},
         {4, 6, 6, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1}, {1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
         {3, 13, 17, 2, 4, 3, 2, 0, 3, 1, 0, 1, 1},
+        /* stride-2 deinterleave path (vectorised per ISA): stem shape, odd widths, pads 0..2, dilation, wide rows */
+        {3, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, {3, 33, 67, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1},
+        {2, 17, 41, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1}, {2, 15, 35, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1},
+        {2, 14, 33, 3, 3, 2, 2, 2, 1, 1, 2, 2, 2}, {1, 5, 131, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1},
+        {1, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   {1, 4, 2, 3, 3, 2, 2, 1, 2, 1, 2, 1, 1},
+        {2, 9, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, {1, 6, 80, 3, 70, 1, 1, 1, 1, 1, 1, 1, 1},
     };
-    for (size_t si = 0; si < sizeof specs / sizeof specs[0]; si++) {
+    int isas[4];
+    const int nisa = ekt_isas(isas);
+    const int prev = ek_active_isa();
+    for (size_t si = 0; si < sizeof specs / sizeof specs[0]; si++)
+    for (int t = 0; t < nisa; t++) {
+        ek_set_isa(isas[t]);
         const ek_conv2d_geometry g = make_geom(&specs[si]);
         const int64_t rows = g.channels * g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
         float *in = malloc(sizeof(float) * (size_t)(g.channels * g.in_h * g.in_w));
@@ -189,13 +204,67 @@ int ekt_im2col(int verbose) {
                             const float want = (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w)
                                                    ? in[(ch * g.in_h + ih) * g.in_w + iw] : 0.0f;
                             const float got = col[((ch * g.kernel_h + i) * g.kernel_w + j) * plane + oh * g.out_w + ow];
-                            if (got != want && bad++ < 3) ekt_fail(&c, "spec %zu c=%lld i=%lld j=%lld oh=%lld ow=%lld", si,
+                            if (got != want && bad++ < 3) ekt_fail(&c, "isa=%s spec %zu c=%lld i=%lld j=%lld oh=%lld ow=%lld", ek_isa_name(isas[t]), si,
                                                                    (long long)ch, (long long)i, (long long)j, (long long)oh, (long long)ow);
                         }
         ekt_count(rows * plane);
         free(in); free(col);
     }
+    ek_set_isa(prev);
     return ekt_done(&c);
+}
+
+/* One depthwise case checked on every ISA (odd ISAs on the pool) against a double reference. */
+static void dw_check(ekt_ctx *c, ekt_rng *r, const int *isas, int nisa, ek_pool *pool, const conv_spec *spec,
+                     int64_t mult, ek_activation act, int with_bias, const char *tag) {
+    const ek_conv2d_geometry g = make_geom(spec);
+    if (g.out_h <= 0 || g.out_w <= 0) return;
+    const int64_t oc = g.channels * mult, taps = g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
+    float *in = malloc(sizeof(float) * (size_t)(g.channels * g.in_h * g.in_w));
+    float *w = malloc(sizeof(float) * (size_t)(oc * taps)), *b = malloc(sizeof(float) * (size_t)oc);
+    float *out = malloc(sizeof(float) * (size_t)(oc * plane + 1));
+    double *ref = malloc(sizeof(double) * (size_t)(oc * plane)), *mag = malloc(sizeof(double) * (size_t)(oc * plane));
+    for (int64_t i = 0; i < g.channels * g.in_h * g.in_w; i++) in[i] = ekt_uniform(r, -1, 1);
+    for (int64_t i = 0; i < oc * taps; i++) w[i] = ekt_uniform(r, -1, 1);
+    for (int64_t i = 0; i < oc; i++) b[i] = ekt_uniform(r, -1, 1);
+    for (int64_t o = 0; o < oc; o++)
+        for (int64_t oh = 0; oh < g.out_h; oh++)
+            for (int64_t ow = 0; ow < g.out_w; ow++) {
+                double s = with_bias ? b[o] : 0, m = with_bias ? fabs(b[o]) : 0;
+                for (int64_t i = 0; i < g.kernel_h; i++)
+                    for (int64_t j = 0; j < g.kernel_w; j++) {
+                        const int64_t ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
+                        const int64_t iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
+                        if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) continue;
+                        const double p = (double)w[o * taps + i * g.kernel_w + j] *
+                                         in[((o / mult) * g.in_h + ih) * g.in_w + iw];
+                        s += p;
+                        m += fabs(p);
+                    }
+                ref[o * plane + oh * g.out_w + ow] = ekt_act_ref(s, act);
+                mag[o * plane + oh * g.out_w + ow] = m;
+            }
+    for (int t = 0; t < nisa; t++) {
+        ek_set_isa(isas[t]);
+        for (int64_t i = 0; i <= oc * plane; i++) out[i] = NAN;
+        ek_conv2d_depthwise(in, w, with_bias ? b : NULL, out, &g, mult, act, (t & 1) ? pool : NULL);
+        int bad = 0;
+        for (int64_t i = 0; i < oc * plane && bad < 3; i++) {
+            const double tol = 1e-6 * (double)(taps + 2) * mag[i] + 4e-6;
+            if (!ekt_close(out[i], ref[i], tol)) {
+                ekt_fail(c, "%s isa=%s c=%lld in=%lldx%lld k=%lldx%lld s=%lldx%lld pad=%lld,%lld,%lld,%lld d=%lldx%lld "
+                         "mult=%lld act=%d bias=%d out[%lld]=%.8g want %.8g", tag, ek_isa_name(isas[t]),
+                         (long long)spec->c, (long long)spec->ih, (long long)spec->iw, (long long)spec->kh,
+                         (long long)spec->kw, (long long)spec->sh, (long long)spec->sw, (long long)spec->pt,
+                         (long long)spec->pl, (long long)spec->pb, (long long)spec->pr, (long long)spec->dh,
+                         (long long)spec->dw, (long long)mult, act.kind, with_bias, (long long)i, out[i], ref[i]);
+                bad++;
+            }
+        }
+        if (!isnan(out[oc * plane])) ekt_fail(c, "%s isa=%s wrote past the output", tag, ek_isa_name(isas[t]));
+        ekt_count(oc * plane + 1);
+    }
+    free(in); free(w); free(b); free(out); free(ref); free(mag);
 }
 
 int ekt_depthwise(int verbose) {
@@ -205,6 +274,12 @@ int ekt_depthwise(int verbose) {
     const int nisa = ekt_isas(isas);
     const int prev = ek_active_isa();
     const ek_activation acts[4] = {{EK_ACT_NONE, 0, 0}, {EK_ACT_RELU, 0, 0}, {EK_ACT_HARD_SWISH, 0, 0}, {EK_ACT_SIGMOID, 0, 0}};
+    /* every activation kind (the padded-plane path fuses the piecewise-linear ones into its copy-out) */
+    const ek_activation all_acts[9] = {
+        {EK_ACT_NONE, 0, 0},         {EK_ACT_RELU, 0, 0},    {EK_ACT_CLIP, 0.0f, 6.0f}, {EK_ACT_CLIP, -0.5f, 0.75f},
+        {EK_ACT_LEAKY_RELU, 0.1f, 0}, {EK_ACT_SIGMOID, 0, 0}, {EK_ACT_TANH, 0, 0},      {EK_ACT_HARD_SIGMOID, 0.2f, 0.5f},
+        {EK_ACT_HARD_SWISH, 0, 0},
+    };
     /* {c, ih, iw, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw} */
     const conv_spec specs[] = {
         {3, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},       {2, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
@@ -216,57 +291,137 @@ int ekt_depthwise(int verbose) {
         {2, 16, 19, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},     {2, 15, 21, 3, 3, 2, 1, 1, 0, 1, 2, 1, 3},
         {3, 12, 100, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    {1, 7, 200, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
         {2, 11, 13, 7, 7, 1, 1, 3, 3, 3, 3, 1, 1},     {2, 12, 12, 3, 3, 1, 1, 0, 2, 0, 0, 1, 1},
+        /* padded-plane path: profile shapes, large planes (several strips), asymmetric pads, dilation */
+        {5, 20, 20, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1},     {3, 40, 40, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1},
+        {2, 41, 39, 5, 5, 2, 2, 1, 2, 2, 1, 1, 1},     {2, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+        {2, 14, 14, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},     {1, 130, 150, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1},
+        {1, 150, 131, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   {1, 97, 301, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1},
+        {2, 19, 17, 5, 5, 1, 1, 4, 4, 4, 4, 2, 2},     {2, 23, 21, 5, 5, 2, 2, 3, 1, 4, 2, 2, 3},
+        {2, 13, 11, 4, 6, 2, 2, 1, 2, 2, 3, 1, 1},     {2, 12, 12, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1},
+        {2, 9, 9, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1},       {2, 20, 20, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1},
     };
     ek_pool *pool = ek_pool_create(3);
     for (size_t si = 0; si < sizeof specs / sizeof specs[0]; si++) {
         for (int64_t mult = 1; mult <= 2; mult++) {
-            const ek_conv2d_geometry g = make_geom(&specs[si]);
-            const int64_t oc = g.channels * mult, taps = g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
             const ek_activation act = acts[(si + (size_t)mult) % 4];
             const int with_bias = (int)((si + (size_t)mult) % 2);
-            float *in = malloc(sizeof(float) * (size_t)(g.channels * g.in_h * g.in_w));
-            float *w = malloc(sizeof(float) * (size_t)(oc * taps)), *b = malloc(sizeof(float) * (size_t)oc);
-            float *out = malloc(sizeof(float) * (size_t)(oc * plane));
-            double *ref = malloc(sizeof(double) * (size_t)(oc * plane)), *mag = malloc(sizeof(double) * (size_t)(oc * plane));
-            for (int64_t i = 0; i < g.channels * g.in_h * g.in_w; i++) in[i] = ekt_uniform(&r, -1, 1);
-            for (int64_t i = 0; i < oc * taps; i++) w[i] = ekt_uniform(&r, -1, 1);
-            for (int64_t i = 0; i < oc; i++) b[i] = ekt_uniform(&r, -1, 1);
-            for (int64_t o = 0; o < oc; o++)
-                for (int64_t oh = 0; oh < g.out_h; oh++)
-                    for (int64_t ow = 0; ow < g.out_w; ow++) {
-                        double s = with_bias ? b[o] : 0, m = with_bias ? fabs(b[o]) : 0;
+            dw_check(&c, &r, isas, nisa, pool, &specs[si], mult, act, with_bias, "spec");
+        }
+    }
+    /* sweep: square and odd planes 1..41, kernels 3x3 / 5x5, stride 1 / 2, pads 0..2 (independent top/left/
+     * bottom/right), dilation 1 / 2, multiplier 1 / 2, every activation kind */
+    int64_t n = 0;
+    const int64_t sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20, 21, 23, 28, 31, 33, 40, 41};
+    const size_t nsz = sizeof sizes / sizeof sizes[0];
+    for (int64_t k = 3; k <= 5; k += 2)
+        for (int64_t s = 1; s <= 2; s++)
+            for (int64_t dil = 1; dil <= 2; dil++)
+                for (size_t hi = 0; hi < nsz; hi++) {
+                    const int64_t h = sizes[hi];
+                    const int64_t wdt = (hi % 3 == 0) ? h : sizes[(hi * 7 + 3) % nsz]; /* square and non-square */
+                    const int64_t pad = (int64_t)((hi + (size_t)k + (size_t)s) % 3);
+                    const int64_t pb = (int64_t)((hi + (size_t)dil) % 3), pr = (int64_t)((hi * 5 + 1) % 3);
+                    conv_spec sp = {1 + (int64_t)(hi % 3), h, wdt, k, k, s, s, pad, (pad + 1) % 3, pb, pr, dil, dil};
+                    if (dil == 2 && hi % 2) continue; /* dilation: every other size */
+                    const int64_t mult = 1 + (int64_t)(n % 2);
+                    dw_check(&c, &r, isas, nisa, pool, &sp, mult, all_acts[n % 9], (int)(n % 3 != 0), "sweep");
+                    n++;
+                }
+    /* a large case on the pool exercising channel splitting */
+    {
+        const conv_spec big = {37, 20, 20, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1};
+        dw_check(&c, &r, isas, nisa, pool, &big, 1, all_acts[8], 1, "pool");
+    }
+    ek_pool_destroy(pool);
+    ek_set_isa(prev);
+    return ekt_done(&c);
+}
+
+/* ---- direct small-Cin convolution ------------------------------------------------------------------- */
+
+int ekt_conv_small_cin(int verbose) {
+    ekt_ctx c = {"conv_small_cin", verbose, 0, 0};
+    ekt_rng r = {123};
+    int isas[4];
+    const int nisa = ekt_isas(isas);
+    const int prev = ek_active_isa();
+    const ek_activation acts[9] = {
+        {EK_ACT_NONE, 0, 0},         {EK_ACT_RELU, 0, 0},    {EK_ACT_CLIP, 0.0f, 6.0f}, {EK_ACT_CLIP, -0.5f, 0.75f},
+        {EK_ACT_LEAKY_RELU, 0.1f, 0}, {EK_ACT_SIGMOID, 0, 0}, {EK_ACT_TANH, 0, 0},      {EK_ACT_HARD_SIGMOID, 0.2f, 0.5f},
+        {EK_ACT_HARD_SWISH, 0, 0},
+    };
+    /* {cin, ih, iw, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw} + cout */
+    struct { conv_spec s; int64_t cout; } cases[] = {
+        {{3, 320, 320, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 16}, /* the detector stem */
+        {{3, 64, 48, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1}, 16},   {{3, 33, 35, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 19},
+        {{1, 17, 23, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1}, 8},    {{4, 21, 19, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1}, 12},
+        {{2, 9, 13, 3, 3, 1, 1, 2, 0, 1, 2, 2, 2}, 5},     {{3, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 9},
+        {{3, 2, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 17},     {{4, 40, 41, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1}, 24},
+        {{3, 30, 31, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1}, 32},   {{2, 15, 16, 4, 2, 1, 1, 1, 0, 2, 1, 1, 3}, 1},
+        {{3, 200, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 16},   {{3, 11, 500, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 16},
+    };
+    ek_pool *pool = ek_pool_create(3);
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        const ek_conv2d_geometry g = make_geom(&cases[ci].s);
+        const int64_t cin = g.channels, cout = cases[ci].cout, taps = g.kernel_h * g.kernel_w, plane = g.out_h * g.out_w;
+        const ek_activation act = acts[ci % 9];
+        const int with_bias = ci % 3 != 1;
+        if (!ek_conv2d_small_cin_supported(&g)) { ekt_fail(&c, "case %zu should be supported", ci); continue; }
+        float *in = malloc(sizeof(float) * (size_t)(cin * g.in_h * g.in_w)), *w = malloc(sizeof(float) * (size_t)(cout * cin * taps));
+        float *b = malloc(sizeof(float) * (size_t)cout), *out = malloc(sizeof(float) * (size_t)(cout * plane + 1));
+        double *ref = malloc(sizeof(double) * (size_t)(cout * plane)), *mag = malloc(sizeof(double) * (size_t)(cout * plane));
+        for (int64_t i = 0; i < cin * g.in_h * g.in_w; i++) in[i] = ekt_uniform(&r, -1, 1);
+        for (int64_t i = 0; i < cout * cin * taps; i++) w[i] = ekt_uniform(&r, -1, 1);
+        for (int64_t i = 0; i < cout; i++) b[i] = ekt_uniform(&r, -1, 1);
+        for (int64_t o = 0; o < cout; o++)
+            for (int64_t oh = 0; oh < g.out_h; oh++)
+                for (int64_t ow = 0; ow < g.out_w; ow++) {
+                    double sum = with_bias ? b[o] : 0, m = with_bias ? fabs(b[o]) : 0;
+                    for (int64_t ch = 0; ch < cin; ch++)
                         for (int64_t i = 0; i < g.kernel_h; i++)
                             for (int64_t j = 0; j < g.kernel_w; j++) {
                                 const int64_t ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
                                 const int64_t iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
                                 if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) continue;
-                                const double p = (double)w[o * taps + i * g.kernel_w + j] *
-                                                 in[((o / mult) * g.in_h + ih) * g.in_w + iw];
-                                s += p;
+                                const double p = (double)w[(o * cin + ch) * taps + i * g.kernel_w + j] * in[(ch * g.in_h + ih) * g.in_w + iw];
+                                sum += p;
                                 m += fabs(p);
                             }
-                        ref[o * plane + oh * g.out_w + ow] = ekt_act_ref(s, act);
-                        mag[o * plane + oh * g.out_w + ow] = m;
-                    }
-            for (int t = 0; t < nisa; t++) {
+                    ref[o * plane + oh * g.out_w + ow] = ekt_act_ref(sum, act);
+                    mag[o * plane + oh * g.out_w + ow] = m;
+                }
+        for (int t = 0; t < nisa; t++) {
+            for (int use_pool = 0; use_pool < 2; use_pool++) {
                 ek_set_isa(isas[t]);
-                for (int64_t i = 0; i < oc * plane; i++) out[i] = NAN;
-                ek_conv2d_depthwise(in, w, with_bias ? b : NULL, out, &g, mult, act, (t & 1) ? pool : NULL);
+                for (int64_t i = 0; i <= cout * plane; i++) out[i] = NAN;
+                const int rc = ek_conv2d_small_cin(in, w, with_bias ? b : NULL, out, &g, cout, act, use_pool ? pool : NULL);
+                if (rc != 0) ekt_fail(&c, "case %zu isa=%s returned %d", ci, ek_isa_name(isas[t]), rc);
                 int bad = 0;
-                for (int64_t i = 0; i < oc * plane && bad < 3; i++) {
-                    const double tol = 1e-6 * (double)(taps + 2) * mag[i] + 4e-6;
+                for (int64_t i = 0; i < cout * plane && bad < 3; i++) {
+                    const double tol = 1e-6 * (double)(cin * taps + 2) * mag[i] + 4e-6;
                     if (!ekt_close(out[i], ref[i], tol)) {
-                        ekt_fail(&c, "isa=%s spec=%zu mult=%lld act=%d out[%lld]=%.8g want %.8g", ek_isa_name(isas[t]),
-                                 si, (long long)mult, act.kind, (long long)i, out[i], ref[i]);
+                        ekt_fail(&c, "case %zu isa=%s pool=%d act=%d out[%lld]=%.8g want %.8g", ci, ek_isa_name(isas[t]),
+                                 use_pool, act.kind, (long long)i, out[i], ref[i]);
                         bad++;
                     }
                 }
-                ekt_count(oc * plane);
+                if (!isnan(out[cout * plane])) ekt_fail(&c, "case %zu isa=%s wrote past the output", ci, ek_isa_name(isas[t]));
+                ekt_count(cout * plane + 1);
             }
-            free(in); free(w); free(b); free(out); free(ref); free(mag);
         }
+        free(in); free(w); free(b); free(out); free(ref); free(mag);
     }
-    /* a large case on the pool exercising channel splitting */
+    /* unsupported geometries are refused without writing */
+    const conv_spec bad_specs[] = {{5, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, {3, 8, 8, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1},
+                                   {3, 8, 8, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1}, {3, 12, 12, 9, 9, 1, 1, 4, 4, 4, 4, 1, 1}};
+    for (size_t i = 0; i < sizeof bad_specs / sizeof bad_specs[0]; i++) {
+        const ek_conv2d_geometry g = make_geom(&bad_specs[i]);
+        float dummy = 1.0f;
+        if (ek_conv2d_small_cin_supported(&g)) ekt_fail(&c, "bad spec %zu reported supported", i);
+        if (ek_conv2d_small_cin(&dummy, &dummy, NULL, &dummy, &g, 4, acts[0], NULL) != -1 || dummy != 1.0f)
+            ekt_fail(&c, "bad spec %zu: must return -1 and write nothing", i);
+        ekt_count(2);
+    }
     ek_pool_destroy(pool);
     ek_set_isa(prev);
     return ekt_done(&c);

@@ -24,6 +24,7 @@ final class KernelConformanceTests: XCTestCase {
     func testSgemmPacked() { check("sgemm_packed", ekt_sgemm_packed) }
     func testIm2col() { check("im2col", ekt_im2col) }
     func testDepthwise() { check("depthwise", ekt_depthwise) }
+    func testConvSmallCin() { check("conv_small_cin", ekt_conv_small_cin) }
     func testActivations() { check("activations", ekt_activations) }
     func testSoftmax() { check("softmax", ekt_softmax) }
     func testCrc32c() { check("crc32c", ekt_crc32c) }

@@ -22,6 +22,7 @@ int ekt_sgemm_threads(int verbose);  /* pools of 1..4 threads */
 int ekt_sgemm_packed(int verbose);   /* packed-A and packed-B variants (incl. cross-ISA packing) */
 int ekt_im2col(int verbose);
 int ekt_depthwise(int verbose);
+int ekt_conv_small_cin(int verbose); /* ek_conv2d_small_cin vs a double reference */
 int ekt_activations(int verbose);
 int ekt_softmax(int verbose);
 int ekt_crc32c(int verbose);

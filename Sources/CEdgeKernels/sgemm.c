@@ -64,6 +64,12 @@ static float *thread_arena(void) {
 
 int ek_thread_scratch_reserve(void) { return thread_arena() ? 0 : -1; }
 
+void *ek__thread_scratch(size_t *bytes) {
+    float *p = thread_arena();
+    *bytes = p ? g_arena_floats * sizeof(float) : 0;
+    return p;
+}
+
 /* ---- packing ----------------------------------------------------------------------------------- */
 
 /* Rows [i0, i0+mc) × k [k0, k0+kc) of op(A) into 6-row panels, panel p at dst + p*ps. */

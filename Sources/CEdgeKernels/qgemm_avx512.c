@@ -1,0 +1,114 @@
+/*
+ * qgemm_avx512.c — AVX-512 pieces of the int8 GEMM: the VNNI micro-kernel (vpdpbusd, up to 12 rows ×
+ * 32 columns = 24 zmm accumulators; per k-group of 4: 2 vector loads + 12 dword broadcasts), the
+ * requantizing epilogue (16 lanes, masked tails) and u8 quantization. Integer results and the
+ * epilogue's float steps are the same operations as the scalar spec (qgemm.c), so bit-exact.
+ */
+#if defined(__x86_64__)
+#include "qinternal.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define T EK__TARGET_VNNI
+
+static inline int32_t ld32(const uint8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+EK__INLINE T void vnni_tpl(const int MP, const int NP, const int bs, int64_t kg, const uint8_t *bc, int64_t bc_ps,
+                           const uint8_t *vec, int64_t vec_ps, int32_t *acc) {
+    __m512i c[12][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) c[i][0] = c[i][1] = _mm512_setzero_si512();
+    const uint8_t *v1p = vec + vec_ps;
+    for (int64_t g = 0; g < kg; g++) {
+        const __m512i v0 = _mm512_loadu_si512((const void *)(vec + g * 64));
+        const __m512i v1 = NP == 2 ? _mm512_loadu_si512((const void *)(v1p + g * 64)) : v0;
+#pragma GCC unroll 3
+        for (int p = 0; p < MP; p++) {
+            const uint8_t *bp = bc + p * bc_ps + g * 16;
+#pragma GCC unroll 4
+            for (int r = 0; r < 4; r++) {
+                const __m512i b = _mm512_set1_epi32(ld32(bp + 4 * r));
+                if (bs) {
+                    c[p * 4 + r][0] = _mm512_dpbusd_epi32(c[p * 4 + r][0], v0, b);
+                    if (NP == 2) c[p * 4 + r][1] = _mm512_dpbusd_epi32(c[p * 4 + r][1], v1, b);
+                } else {
+                    c[p * 4 + r][0] = _mm512_dpbusd_epi32(c[p * 4 + r][0], b, v0);
+                    if (NP == 2) c[p * 4 + r][1] = _mm512_dpbusd_epi32(c[p * 4 + r][1], b, v1);
+                }
+            }
+        }
+    }
+#pragma GCC unroll 12
+    for (int i = 0; i < 4 * MP; i++) {
+        _mm512_storeu_si512((void *)(acc + i * EK__QACC_LD), c[i][0]);
+        if (NP == 2) _mm512_storeu_si512((void *)(acc + i * EK__QACC_LD + 16), c[i][1]);
+    }
+}
+
+#define VNNI_CASE(MP, NP)                                                              \
+    do {                                                                               \
+        if (bs) vnni_tpl(MP, NP, 1, kg, bc, bc_ps, vec, vec_ps, acc);                  \
+        else vnni_tpl(MP, NP, 0, kg, bc, bc_ps, vec, vec_ps, acc);                     \
+    } while (0)
+
+T void ek__qkernel_avx512vnni(int64_t kg, const uint8_t *bc, int64_t bc_ps, const uint8_t *vec, int64_t vec_ps,
+                              int32_t *acc, int m, int n, int bs) {
+    const int mp = (m + 3) / 4;
+    if (n > 16) {
+        if (mp == 3) VNNI_CASE(3, 2);
+        else if (mp == 2) VNNI_CASE(2, 2);
+        else VNNI_CASE(1, 2);
+    } else {
+        if (mp == 3) VNNI_CASE(3, 1);
+        else if (mp == 2) VNNI_CASE(2, 1);
+        else VNNI_CASE(1, 1);
+    }
+}
+
+T void ek__qepi_avx512(const int32_t *acc, int64_t n, const ek__qepi *e, void *out) {
+    const __m512i zeff = _mm512_set1_epi32(e->zeff), zo = _mm512_set1_epi32(e->zo);
+    const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi), sc = _mm512_set1_ps(e->scale);
+    __m512i ws = _mm512_set1_epi32(e->wsum[0]);
+    __m512i bi = _mm512_set1_epi32(e->bias_i ? e->bias_i[0] : 0);
+    __m512 m = _mm512_mul_ps(_mm512_set1_ps(e->mult[0]), sc);
+    __m512 bf = _mm512_set1_ps(e->bias_f ? e->bias_f[0] : 0.0f);
+    for (int64_t j = 0; j < n; j += 16) {
+        const __mmask16 k = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        if (e->per_col) {
+            ws = _mm512_maskz_loadu_epi32(k, e->wsum + j);
+            m = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, e->mult + j), sc);
+            if (e->bias_i) bi = _mm512_maskz_loadu_epi32(k, e->bias_i + j);
+            if (e->bias_f) bf = _mm512_maskz_loadu_ps(k, e->bias_f + j);
+        }
+        __m512i v = _mm512_sub_epi32(_mm512_maskz_loadu_epi32(k, acc + j), _mm512_mullo_epi32(zeff, ws));
+        v = _mm512_add_epi32(v, bi);
+        const __m512 f = _mm512_cvtepi32_ps(v);
+        if (e->out_f32) {
+            __m512 y = e->bias_f ? _mm512_fmadd_ps(f, m, bf) : _mm512_mul_ps(f, m);
+            if (e->clamp_f32) y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
+            _mm512_mask_storeu_ps((float *)out + j, k, y);
+        } else {
+            const __m512 y = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(f, m), lo), hi);
+            const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(y), zo);
+            _mm512_mask_cvtepi32_storeu_epi8((uint8_t *)out + j, k, q);
+        }
+    }
+}
+
+T void ek__quant_avx512(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp) {
+    const __m512 inv = _mm512_set1_ps(inv_scale), lo = _mm512_set1_ps((float)(0 - zp)),
+                 hi = _mm512_set1_ps((float)(255 - zp));
+    const __m512i z = _mm512_set1_epi32(zp);
+    for (size_t i = 0; i < n; i += 16) {
+        const __mmask16 k = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        /* max(f, lo) returns lo for NaN, like the scalar spec */
+        const __m512 f = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(k, x + i), inv), lo), hi);
+        _mm512_mask_cvtepi32_storeu_epi8(q + i, k, _mm512_add_epi32(_mm512_cvtps_epi32(f), z));
+    }
+}
+#endif

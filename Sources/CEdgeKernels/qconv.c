@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define QDW_CHUNK 512
+typedef void (*ek__qdw3_row_fn)(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L,
+                                int64_t H, int64_t PL, int32_t *acc);
 
 /* Output columns [*lo, *hi) for which iw = ow*stride + off lies inside [0, in_w). */
 static inline void qdw_valid_cols(int64_t off, int64_t stride, int64_t in_w, int64_t out_w, int64_t *lo, int64_t *hi) {
@@ -56,26 +58,32 @@ void ek_im2col_u8(const uint8_t *input, uint8_t *col, const ek_conv2d_geometry *
 /* ---- depthwise: one plane function per ISA ------------------------------------------------------- */
 
 #define QDW_NAME qdw_plane_base
+#define QDW_ROW3 qdw_row3_base
 #define QDW_ATTR
 #include "qdw_plane.h"
 #undef QDW_NAME
+#undef QDW_ROW3
 #undef QDW_ATTR
 
 #if defined(__x86_64__)
 #define QDW_NAME qdw_plane_avx2
+#define QDW_ROW3 qdw_row3_avx2
 #define QDW_ATTR EK__TARGET_AVX2
 #include "qdw_plane.h"
 #undef QDW_NAME
+#undef QDW_ROW3
 #undef QDW_ATTR
 #define QDW_NAME qdw_plane_avx512
+#define QDW_ROW3 qdw_row3_avx512
 #define QDW_ATTR EK__TARGET_AVX512
 #include "qdw_plane.h"
 #undef QDW_NAME
+#undef QDW_ROW3
 #undef QDW_ATTR
 #endif
 
 typedef void (*qdw_plane_fn)(const uint8_t *, const int8_t *, int32_t, const ek_conv2d_geometry *, const ek__qepi *,
-                             ek__qepi_fn, uint8_t *, size_t);
+                             ek__qepi_fn, uint8_t *, size_t, ek__qdw3_row_fn);
 
 typedef struct {
     const uint8_t *input;
@@ -88,6 +96,7 @@ typedef struct {
     ek__qepi ep;
     ek__qepi_fn epi;
     qdw_plane_fn plane;
+    ek__qdw3_row_fn row3;
     const ek__isa_impl *fi;
     int post;
 } qdw_args;
@@ -103,7 +112,7 @@ static void qdw_task(void *ctx, int64_t begin, int64_t end) {
         if (e.bias_f) e.bias_f += oc;
         uint8_t *out = d->output + (size_t)(oc * out_plane) * d->esz;
         d->plane(d->input + (oc / d->multiplier) * in_plane, d->weights + oc * taps, d->q->a_zero_point, g, &e, d->epi,
-                 out, d->esz);
+                 out, d->esz, d->row3);
         if (d->post) d->fi->act((float *)out, (float *)out, (size_t)out_plane, d->q->act);
     }
 }
@@ -135,6 +144,7 @@ int ek_qconv2d_depthwise(const uint8_t *input, const int8_t *weights, void *outp
     d.epi = qi->epi;
     d.fi = ek__impl();
     d.plane = qdw_plane_base;
+    d.row3 = qi->dw3_row;
 #if defined(__x86_64__)
     if (qi->isa == EK_ISA_AVX2) d.plane = qdw_plane_avx2;
     if (qi->isa == EK_ISA_AVX512) d.plane = qdw_plane_avx512;

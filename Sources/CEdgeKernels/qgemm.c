@@ -36,30 +36,30 @@
 
 static const ek__qimpl g_q_scalar = {
     "scalar", EK_ISA_SCALAR, 4, 16, 0, ek__qkernel_scalar, ek__qepi_scalar,
-    4, ek__q4kernel_scalar, 32, ek__spkernel_scalar, ek__quant_scalar,
+    4, ek__q4kernel_scalar, 32, ek__spkernel_scalar, ek__quant_scalar, NULL,
 };
 #if defined(__x86_64__)
 static const ek__qimpl g_q_avx2 = {
     "avx2-pmaddwd", EK_ISA_AVX2, 4, 16, 0, ek__qkernel_avx2, ek__qepi_avx2,
-    4, ek__q4kernel_avx2, 32, ek__spkernel_avx2, ek__quant_avx2,
+    4, ek__q4kernel_avx2, 32, ek__spkernel_avx2, ek__quant_avx2, NULL,
 };
 static const ek__qimpl g_q_avx512_novnni = {
     "avx512-pmaddwd", EK_ISA_AVX512, 4, 16, 0, ek__qkernel_avx2, ek__qepi_avx512,
-    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512,
+    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, NULL,
 };
 static const ek__qimpl g_q_avx512_vnni = {
     "avx512-vnni", EK_ISA_AVX512, 12, 32, 0, ek__qkernel_avx512vnni, ek__qepi_avx512,
-    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512,
+    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, ek__qdw3_row_vnni,
 };
 #endif
 #if defined(__aarch64__)
 static const ek__qimpl g_q_neon = {
     "neon-smull", EK_ISA_NEON, 4, 16, 1, ek__qkernel_neon, ek__qepi_neon,
-    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon,
+    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon, NULL,
 };
 static const ek__qimpl g_q_neon_dot = {
     "neon-sdot", EK_ISA_NEON, 4, 16, 1, ek__qkernel_neon_dot, ek__qepi_neon,
-    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon,
+    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon, ek__qdw3_row_neon_dot,
 };
 #endif
 

@@ -111,4 +111,49 @@ T void ek__quant_avx512(const float *x, uint8_t *q, size_t n, float inv_scale, i
         _mm512_mask_cvtepi32_storeu_epi8(q + i, k, _mm512_add_epi32(_mm512_cvtps_epi32(f), z));
     }
 }
+
+/*
+ * int8 depthwise 3×3 interior row (VNNI): acc[o - L] = Σ_valid rows Σ_j (x[o·s + j - PL] - za)·w[i][j]
+ * for output columns o in [L, H) where all three taps are inside the row. For 16 outputs the
+ * 4-byte windows x[o·s .. o·s+3] are built with one vpermd + one vpshufb from a single load, and
+ * one vpdpbusd per input row multiplies them with the row's weights (w0, w1, w2, 0); the zero
+ * point enters as the constant -za·Σw over the valid rows. rows[i] == NULL: row i is padding.
+ */
+T void ek__qdw3_row_vnni(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
+                         int64_t PL, int32_t *acc) {
+    int32_t wsum = 0;
+    __m512i wv[3];
+    for (int i = 0; i < 3; i++) {
+        const uint32_t wd = (uint32_t)(uint8_t)w9[3 * i] | (uint32_t)(uint8_t)w9[3 * i + 1] << 8 |
+                            (uint32_t)(uint8_t)w9[3 * i + 2] << 16;
+        wv[i] = _mm512_set1_epi32((int32_t)wd);
+        if (rows[i]) wsum += w9[3 * i] + w9[3 * i + 1] + w9[3 * i + 2];
+    }
+    const __m512i base = _mm512_set1_epi32(-za * wsum);
+    const __m512i idx1 = _mm512_setr_epi32(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6);
+    const __m512i idx2 = _mm512_setr_epi32(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9);
+    const __m512i sh1 = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6));
+    const __m512i sh2 = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9));
+    for (int64_t o = L; o < H; o += 16) {
+        const int64_t n = H - o < 16 ? H - o : 16;
+        const __mmask16 ko = n == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+        __m512i a = base;
+        for (int i = 0; i < 3; i++) {
+            if (!rows[i]) continue;
+            const uint8_t *p = rows[i] + o * stride - PL;
+            __m512i win;
+            if (stride == 1) {
+                const __mmask32 kb = (__mmask32)((1ull << (n + 2)) - 1); /* bytes o .. o+n+1 */
+                win = _mm512_castsi256_si512(_mm256_maskz_loadu_epi8(kb, p));
+                win = _mm512_shuffle_epi8(_mm512_permutexvar_epi32(idx1, win), sh1);
+            } else {
+                const __mmask64 kb = (__mmask64)((1ull << (2 * n + 1)) - 1); /* bytes 2o .. 2o+2n */
+                win = _mm512_maskz_loadu_epi8(kb, p);
+                win = _mm512_shuffle_epi8(_mm512_permutexvar_epi32(idx2, win), sh2);
+            }
+            a = _mm512_dpbusd_epi32(a, win, wv[i]);
+        }
+        _mm512_mask_storeu_epi32(acc + (o - L), ko, a);
+    }
+}
 #endif

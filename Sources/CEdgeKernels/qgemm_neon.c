@@ -121,4 +121,53 @@ void ek__quant_neon(const float *x, uint8_t *q, size_t n, float inv_scale, int32
     }
     if (i < n) ek__quant_scalar(x + i, q + i, n - i, inv_scale, zp);
 }
+
+/*
+ * int8 depthwise 3×3 interior row with sdot (see ek__qdw3_row_vnni in qgemm_avx512.c for the
+ * contract): x ^ 0x80 = x - 128 as s8, one tbl builds the four 4-byte windows of 4 outputs, one
+ * sdot per input row; the zero point enters as the constant (128 - za)·Σw over the valid rows.
+ */
+__attribute__((target("arch=armv8.2-a+dotprod"))) void ek__qdw3_row_neon_dot(const uint8_t *const rows[3],
+                                                                              const int8_t *w9, int32_t za, int stride,
+                                                                              int64_t L, int64_t H, int64_t PL,
+                                                                              int32_t *acc) {
+    int32_t wsum = 0;
+    int8x16_t wv[3];
+    for (int i = 0; i < 3; i++) {
+        const uint32_t wd = (uint32_t)(uint8_t)w9[3 * i] | (uint32_t)(uint8_t)w9[3 * i + 1] << 8 |
+                            (uint32_t)(uint8_t)w9[3 * i + 2] << 16;
+        wv[i] = vreinterpretq_s8_u32(vdupq_n_u32(wd));
+        if (rows[i]) wsum += w9[3 * i] + w9[3 * i + 1] + w9[3 * i + 2];
+    }
+    static const uint8_t k_tb1[16] = {0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6};
+    static const uint8_t k_tb2[16] = {0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9};
+    const uint8x16_t tb = vld1q_u8(stride == 1 ? k_tb1 : k_tb2), x80 = vdupq_n_u8(0x80);
+    const int32x4_t base = vdupq_n_s32((128 - za) * wsum);
+    const int64_t last = (H - 1) * stride + 3; /* bytes the row may be read up to (relative to column 0 - PL) */
+    for (int64_t o = L; o < H; o += 4) {
+        const int64_t n = H - o < 4 ? H - o : 4;
+        int32x4_t a = base;
+        for (int i = 0; i < 3; i++) {
+            if (!rows[i]) continue;
+            const uint8_t *p = rows[i] + o * stride - PL;
+            uint8x16_t v;
+            if (o * stride + 16 <= last) {
+                v = vld1q_u8(p);
+            } else {
+                uint8_t t[16] = {0};
+                memcpy(t, p, (size_t)((n - 1) * stride + 3));
+                v = vld1q_u8(t);
+            }
+            const int8x16_t win = vreinterpretq_s8_u8(vqtbl1q_u8(veorq_u8(v, x80), tb));
+            a = vdotq_s32(a, win, wv[i]);
+        }
+        if (n == 4) {
+            vst1q_s32(acc + (o - L), a);
+        } else {
+            int32_t t[4];
+            vst1q_s32(t, a);
+            for (int64_t k = 0; k < n; k++) acc[o - L + k] = t[k];
+        }
+    }
+}
 #endif

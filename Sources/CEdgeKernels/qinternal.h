@@ -79,6 +79,9 @@ typedef struct {
     int64_t sp_nt;           /* sparse column tile */
     ek__spkernel_fn spkernel;
     ek__quant_fn quant;
+    /* int8 depthwise 3×3 interior row (see qgemm_avx512.c); NULL: generic C path */
+    void (*dw3_row)(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
+                    int64_t PL, int32_t *acc);
 } ek__qimpl;
 
 const ek__qimpl *ek__qimpl_active(void);
@@ -106,6 +109,8 @@ void ek__spkernel_avx512(const int32_t *, const int32_t *, const float *, int64_
                          int64_t, int64_t, float *, int64_t, const float *, float, float);
 void ek__spkernel_avx2(const int32_t *, const int32_t *, const float *, int64_t, int64_t, const float *, int64_t,
                        int64_t, int64_t, float *, int64_t, const float *, float, float);
+void ek__qdw3_row_vnni(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
+                       int64_t PL, int32_t *acc);
 void ek__quant_avx2(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);
 void ek__quant_avx512(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);
 #endif
@@ -118,6 +123,8 @@ void ek__q4kernel_neon(int64_t, int64_t, const float *, int64_t, const uint8_t *
                        const float *, float, float);
 void ek__spkernel_neon(const int32_t *, const int32_t *, const float *, int64_t, int64_t, const float *, int64_t,
                        int64_t, int64_t, float *, int64_t, const float *, float, float);
+void ek__qdw3_row_neon_dot(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L,
+                           int64_t H, int64_t PL, int32_t *acc);
 void ek__quant_neon(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);
 #endif
 

@@ -13,6 +13,12 @@
  *   embeddings    dequantize rows of an int4 / int8 table (Gather on a quantized table).
  *   sparse GEMM   fp32 Y = W·X with W unstructured-sparse (CSR built at pack time).
  *
+ * Scratch: the int8 GEMM interleaves the run-time u8 operand into the calling thread's sgemm
+ * packing arena (see ek_thread_scratch_reserve; pool workers reserve theirs at creation), so
+ * steady-state calls do not allocate. Depthwise, int4, embedding and sparse kernels use no scratch.
+ * Dispatch: ek_set_isa selects the ISA; ek_q_set_dot toggles the dot-product kernels (AVX-512 VNNI,
+ * ARMv8.2 ASIMDDP). The VEX AVX-VNNI of client CPUs is not used (AVX2 vpmaddwd path there).
+ *
  * ---- Why u8 activations × s8 weights -------------------------------------------------------
  * VNNI `vpdpbusd` multiplies u8 × s8 natively; ONNX QLinearConv / QDQ activations are u8 with a
  * zero point, weights s8 symmetric. Weights are symmetric (no weight zero point), so the zero

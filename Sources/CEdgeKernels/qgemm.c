@@ -36,30 +36,31 @@
 
 static const ek__qimpl g_q_scalar = {
     "scalar", EK_ISA_SCALAR, 4, 16, 0, ek__qkernel_scalar, ek__qepi_scalar,
-    4, ek__q4kernel_scalar, 32, ek__spkernel_scalar, ek__quant_scalar, NULL,
+    4, ek__q4kernel_scalar, 32, ek__spkernel_scalar, ek__quant_scalar, NULL, NULL,
 };
 #if defined(__x86_64__)
 static const ek__qimpl g_q_avx2 = {
     "avx2-pmaddwd", EK_ISA_AVX2, 4, 16, 0, ek__qkernel_avx2, ek__qepi_avx2,
-    4, ek__q4kernel_avx2, 32, ek__spkernel_avx2, ek__quant_avx2, NULL,
+    4, ek__q4kernel_avx2, 32, ek__spkernel_avx2, ek__quant_avx2, NULL, NULL,
 };
 static const ek__qimpl g_q_avx512_novnni = {
     "avx512-pmaddwd", EK_ISA_AVX512, 4, 16, 0, ek__qkernel_avx2, ek__qepi_avx512,
-    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, NULL,
+    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, NULL, NULL,
 };
 static const ek__qimpl g_q_avx512_vnni = {
     "avx512-vnni", EK_ISA_AVX512, 12, 32, 0, ek__qkernel_avx512vnni, ek__qepi_avx512,
     8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, ek__qdw3_row_vnni,
+    ek__qkernel_epi_avx512vnni,
 };
 #endif
 #if defined(__aarch64__)
 static const ek__qimpl g_q_neon = {
     "neon-smull", EK_ISA_NEON, 4, 16, 1, ek__qkernel_neon, ek__qepi_neon,
-    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon, NULL,
+    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon, NULL, NULL,
 };
 static const ek__qimpl g_q_neon_dot = {
     "neon-sdot", EK_ISA_NEON, 4, 16, 1, ek__qkernel_neon_dot, ek__qepi_neon,
-    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon, ek__qdw3_row_neon_dot,
+    4, ek__q4kernel_neon, 32, ek__spkernel_neon, ek__quant_neon, ek__qdw3_row_neon_dot, NULL,
 };
 #endif
 
@@ -415,6 +416,22 @@ typedef struct {
     int64_t unit;
 } qgemm_args;
 
+/* Fused kernel + epilogue on one tile (rows row0.., columns col0..). */
+static void tile_fused(const qgemm_args *a, int64_t kg, const uint8_t *bc, const uint8_t *vec, int64_t row0,
+                       int64_t col0, int m, int n, int bs) {
+    ek__qepi e = a->ep;
+    const int64_t ch = a->conv ? row0 : col0;
+    e.wsum += ch;
+    e.mult += ch;
+    if (e.bias_i) e.bias_i += ch;
+    if (e.bias_f) e.bias_f += ch;
+    const size_t esz = a->out_f32 ? 4 : 1;
+    uint8_t *out = a->C + (row0 * a->ldc + col0) * esz;
+    a->qi->kernel_epi(kg, bc, a->Kp * 4, vec, a->Kp * 16, m, n, bs, &e, out, a->ldc);
+    if (a->post_act)
+        for (int i = 0; i < m; i++) a->fi->act((float *)out + i * a->ldc, (float *)out + i * a->ldc, (size_t)n, a->q->act);
+}
+
 static void store_rows(const qgemm_args *a, const int32_t *acc, int64_t row0, int64_t col0, int m, int n) {
     const size_t esz = a->out_f32 ? 4 : 1;
     for (int i = 0; i < m; i++) {
@@ -480,6 +497,10 @@ static void qblock(const qgemm_args *a, int64_t m0, int64_t m1, int64_t n0, int6
                 const uint8_t *bc = a->wpanels + (mt / 4) * Kp * 4;
                 for (int64_t jt = 0; jt < nb; jt += NR) {
                     const int n = (int)(nb - jt < NR ? nb - jt : NR);
+                    if (qi->kernel_epi) {
+                        tile_fused(a, kg, bc, scr + (jt / 16) * Kp * 16, mt, nb0 + jt, m, n, 1);
+                        continue;
+                    }
                     qi->kernel(kg, bc, Kp * 4, scr + (jt / 16) * Kp * 16, Kp * 16, acc, m, n, 1);
                     store_rows(a, acc, mt, nb0 + jt, m, n);
                 }
@@ -496,6 +517,10 @@ static void qblock(const qgemm_args *a, int64_t m0, int64_t m1, int64_t n0, int6
                 const uint8_t *vec = a->wpanels + (jt / 16) * Kp * 16;
                 for (int64_t it = 0; it < mb; it += MR) {
                     const int m = (int)(mb - it < MR ? mb - it : MR);
+                    if (qi->kernel_epi) {
+                        tile_fused(a, kg, scr + (it / 4) * Kp * 4, vec, mb0 + it, jt, m, n, 0);
+                        continue;
+                    }
                     qi->kernel(kg, scr + (it / 4) * Kp * 4, Kp * 4, vec, Kp * 16, acc, m, n, 0);
                     store_rows(a, acc, mb0 + it, jt, m, n);
                 }

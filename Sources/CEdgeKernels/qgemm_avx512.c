@@ -50,6 +50,88 @@ EK__INLINE T void vnni_tpl(const int MP, const int NP, const int bs, int64_t kg,
     }
 }
 
+/* Same k loop, then the requantizing epilogue straight from the accumulator registers (no int32
+ * tile round trip): v = acc + (bias - zeff·wsum) per channel, then the spec's float steps. */
+EK__INLINE T void vnni_epi_tpl(const int MP, const int NP, const int bs, int64_t kg, const uint8_t *bc, int64_t bc_ps,
+                               const uint8_t *vec, int64_t vec_ps, int m, int n, const ek__qepi *e, void *out,
+                               int64_t ldo) {
+    __m512i c[12][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) c[i][0] = c[i][1] = _mm512_setzero_si512();
+    const uint8_t *v1p = vec + vec_ps;
+    for (int64_t g = 0; g < kg; g++) {
+        const __m512i v0 = _mm512_loadu_si512((const void *)(vec + g * 64));
+        const __m512i v1 = NP == 2 ? _mm512_loadu_si512((const void *)(v1p + g * 64)) : v0;
+#pragma GCC unroll 3
+        for (int p = 0; p < MP; p++) {
+            const uint8_t *bp = bc + p * bc_ps + g * 16;
+#pragma GCC unroll 4
+            for (int r = 0; r < 4; r++) {
+                const __m512i b = _mm512_set1_epi32(ld32(bp + 4 * r));
+                if (bs) {
+                    c[p * 4 + r][0] = _mm512_dpbusd_epi32(c[p * 4 + r][0], v0, b);
+                    if (NP == 2) c[p * 4 + r][1] = _mm512_dpbusd_epi32(c[p * 4 + r][1], v1, b);
+                } else {
+                    c[p * 4 + r][0] = _mm512_dpbusd_epi32(c[p * 4 + r][0], b, v0);
+                    if (NP == 2) c[p * 4 + r][1] = _mm512_dpbusd_epi32(c[p * 4 + r][1], b, v1);
+                }
+            }
+        }
+    }
+    const int n0 = n < 16 ? n : 16, n1 = n - 16;
+    const __mmask16 k0 = (__mmask16)((1u << n0) - 1), k1 = n1 > 0 ? (__mmask16)((1u << n1) - 1) : 0;
+    const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi), sc = _mm512_set1_ps(e->scale);
+    const __m512i zo = _mm512_set1_epi32(e->zo), zeff = _mm512_set1_epi32(e->zeff);
+    __m512i cc0 = _mm512_setzero_si512(), cc1 = cc0;
+    __m512 mc0 = _mm512_setzero_ps(), mc1 = mc0, bc0 = mc0, bc1 = mc0;
+    if (e->per_col) {
+        cc0 = _mm512_sub_epi32(e->bias_i ? _mm512_maskz_loadu_epi32(k0, e->bias_i) : _mm512_setzero_si512(),
+                               _mm512_mullo_epi32(zeff, _mm512_maskz_loadu_epi32(k0, e->wsum)));
+        mc0 = _mm512_mul_ps(_mm512_maskz_loadu_ps(k0, e->mult), sc);
+        if (e->bias_f) bc0 = _mm512_maskz_loadu_ps(k0, e->bias_f);
+        if (NP == 2) {
+            cc1 = _mm512_sub_epi32(e->bias_i ? _mm512_maskz_loadu_epi32(k1, e->bias_i + 16) : _mm512_setzero_si512(),
+                                   _mm512_mullo_epi32(zeff, _mm512_maskz_loadu_epi32(k1, e->wsum + 16)));
+            mc1 = _mm512_mul_ps(_mm512_maskz_loadu_ps(k1, e->mult + 16), sc);
+            if (e->bias_f) bc1 = _mm512_maskz_loadu_ps(k1, e->bias_f + 16);
+        }
+    }
+#pragma GCC unroll 12
+    for (int i = 0; i < 4 * MP; i++) {
+        if (i < m) {
+            __m512i c0 = cc0, c1 = cc1;
+            __m512 m0 = mc0, m1 = mc1, b0 = bc0, b1 = bc1;
+            if (!e->per_col) {
+                const int32_t corr = ek__q_wrap_add(e->bias_i ? e->bias_i[i] : 0, -ek__q_wrap_mul(e->zeff, e->wsum[i]));
+                c0 = c1 = _mm512_set1_epi32(corr);
+                m0 = m1 = _mm512_mul_ps(_mm512_set1_ps(e->mult[i]), sc);
+                if (e->bias_f) b0 = b1 = _mm512_set1_ps(e->bias_f[i]);
+            }
+            const __m512 f0 = _mm512_cvtepi32_ps(_mm512_add_epi32(c[i][0], c0));
+            const __m512 f1 = _mm512_cvtepi32_ps(_mm512_add_epi32(c[i][1], c1));
+            if (e->out_f32) {
+                float *o = (float *)out + i * ldo;
+                __m512 y0 = e->bias_f ? _mm512_fmadd_ps(f0, m0, b0) : _mm512_mul_ps(f0, m0);
+                __m512 y1 = e->bias_f ? _mm512_fmadd_ps(f1, m1, b1) : _mm512_mul_ps(f1, m1);
+                if (e->clamp_f32) {
+                    y0 = _mm512_min_ps(_mm512_max_ps(y0, lo), hi);
+                    y1 = _mm512_min_ps(_mm512_max_ps(y1, lo), hi);
+                }
+                _mm512_mask_storeu_ps(o, k0, y0);
+                if (NP == 2) _mm512_mask_storeu_ps(o + 16, k1, y1);
+            } else {
+                uint8_t *o = (uint8_t *)out + i * ldo;
+                const __m512 y0 = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(f0, m0), lo), hi);
+                _mm512_mask_cvtepi32_storeu_epi8(o, k0, _mm512_add_epi32(_mm512_cvtps_epi32(y0), zo));
+                if (NP == 2) {
+                    const __m512 y1 = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(f1, m1), lo), hi);
+                    _mm512_mask_cvtepi32_storeu_epi8(o + 16, k1, _mm512_add_epi32(_mm512_cvtps_epi32(y1), zo));
+                }
+            }
+        }
+    }
+}
+
 #define VNNI_CASE(MP, NP)                                                              \
     do {                                                                               \
         if (bs) vnni_tpl(MP, NP, 1, kg, bc, bc_ps, vec, vec_ps, acc);                  \
@@ -67,6 +149,26 @@ T void ek__qkernel_avx512vnni(int64_t kg, const uint8_t *bc, int64_t bc_ps, cons
         if (mp == 3) VNNI_CASE(3, 1);
         else if (mp == 2) VNNI_CASE(2, 1);
         else VNNI_CASE(1, 1);
+    }
+}
+
+#define VNNI_EPI_CASE(MP, NP)                                                                  \
+    do {                                                                                       \
+        if (bs) vnni_epi_tpl(MP, NP, 1, kg, bc, bc_ps, vec, vec_ps, m, n, e, out, ldo);        \
+        else vnni_epi_tpl(MP, NP, 0, kg, bc, bc_ps, vec, vec_ps, m, n, e, out, ldo);           \
+    } while (0)
+
+T void ek__qkernel_epi_avx512vnni(int64_t kg, const uint8_t *bc, int64_t bc_ps, const uint8_t *vec, int64_t vec_ps,
+                                  int m, int n, int bs, const ek__qepi *e, void *out, int64_t ldo) {
+    const int mp = (m + 3) / 4;
+    if (n > 16) {
+        if (mp == 3) VNNI_EPI_CASE(3, 2);
+        else if (mp == 2) VNNI_EPI_CASE(2, 2);
+        else VNNI_EPI_CASE(1, 2);
+    } else {
+        if (mp == 3) VNNI_EPI_CASE(3, 1);
+        else if (mp == 2) VNNI_EPI_CASE(2, 1);
+        else VNNI_EPI_CASE(1, 1);
     }
 }
 

@@ -55,6 +55,10 @@ typedef struct {
 } ek__qepi;
 
 typedef void (*ek__qepi_fn)(const int32_t *acc, int64_t n, const ek__qepi *e, void *out);
+/* Micro-kernel with the epilogue fused (optional): e's pointers at the tile's first channel
+ * (per_col: channel of column j = +j; else channel of row i = +i), out row stride ldo elements. */
+typedef void (*ek__qkernel_epi_fn)(int64_t kg, const uint8_t *bc, int64_t bc_ps, const uint8_t *vec, int64_t vec_ps,
+                                   int m, int n, int bcast_signed, const ek__qepi *e, void *out, int64_t ldo);
 
 /* int4 GEMM tile: C[m × n] (n <= 16) = A[m × K] · panel (+ bias), clamp [lo, hi]. */
 typedef void (*ek__q4kernel_fn)(int64_t K, int64_t G, const float *a, int64_t lda, const uint8_t *panel, float *c,
@@ -82,6 +86,7 @@ typedef struct {
     /* int8 depthwise 3×3 interior row (see qgemm_avx512.c); NULL: generic C path */
     void (*dw3_row)(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
                     int64_t PL, int32_t *acc);
+    ek__qkernel_epi_fn kernel_epi; /* NULL: kernel + epi */
 } ek__qimpl;
 
 const ek__qimpl *ek__qimpl_active(void);
@@ -109,6 +114,8 @@ void ek__spkernel_avx512(const int32_t *, const int32_t *, const float *, int64_
                          int64_t, int64_t, float *, int64_t, const float *, float, float);
 void ek__spkernel_avx2(const int32_t *, const int32_t *, const float *, int64_t, int64_t, const float *, int64_t,
                        int64_t, int64_t, float *, int64_t, const float *, float, float);
+void ek__qkernel_epi_avx512vnni(int64_t, const uint8_t *, int64_t, const uint8_t *, int64_t, int, int, int,
+                                 const ek__qepi *, void *, int64_t);
 void ek__qdw3_row_vnni(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
                        int64_t PL, int32_t *acc);
 void ek__quant_avx2(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);

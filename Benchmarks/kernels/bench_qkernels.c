@@ -9,7 +9,8 @@
  *   2. int8 depthwise 3×3 vs fp32 ek_conv2d_depthwise (GOP/s, 18 per output).
  *   3. int4 weight-only GEMV/GEMM (group 32) vs fp32 ek_sgemm_packed_b.
  *   4. sparse CSR GEMM vs dense ek_sgemm_packed_a on 1×1-conv shapes at 30–95 % sparsity, and the
- *      break-even sparsity per shape (linear interpolation of the time ratio).
+ *      break-even sparsity per shape (linear interpolation of the time ratio). With "sparse,blk4" also
+ *      a 4×1 block-sparse experiment (AVX-512) that motivated the CSR choice.
  * Build/run: make -f Makefile.kernels bench-qkernels   (EK_BENCH_ARGS="0.3" for longer runs)
  */
 #include "edge_kernels.h"
@@ -22,6 +23,7 @@
 #include <time.h>
 
 static double g_min_time = 0.15;
+static int g_blk4; /* argv[2] contains "blk4": also time the 4x1 block-sparse experiment */
 
 static double now(void) {
     struct timespec ts;
@@ -286,6 +288,74 @@ static void bench_q4(void) {
     }
 }
 
+
+/* ---- experiment: 4×1 block-sparse (4 rows share each stored k; zeros inside a block are stored),
+ * AVX-512 only, to compare the layout choice with CSR on the same shapes (not a library kernel). */
+#if defined(__x86_64__)
+#include <immintrin.h>
+typedef struct {
+    int64_t M, K, nblk;
+    int32_t *bp, *bk; /* block-row pointers [M/4 + 1], k of each block */
+    float *bw;        /* 4 weights per block */
+} blk4;
+
+static void blk4_build(blk4 *b, const float *W, int64_t M, int64_t K) {
+    b->M = M; b->K = K;
+    b->bp = malloc(sizeof(int32_t) * (size_t)(M / 4 + 1));
+    b->bk = malloc(sizeof(int32_t) * (size_t)(M / 4 * K + 1));
+    b->bw = malloc(sizeof(float) * (size_t)(M * K + 4));
+    int32_t p = 0;
+    b->bp[0] = 0;
+    for (int64_t r = 0; r < M / 4; r++) {
+        for (int64_t k = 0; k < K; k++) {
+            const float *w = W + 4 * r * K + k;
+            if (w[0] != 0.0f || w[K] != 0.0f || w[2 * K] != 0.0f || w[3 * K] != 0.0f) {
+                b->bk[p] = (int32_t)k;
+                for (int i = 0; i < 4; i++) b->bw[4 * p + i] = w[i * K];
+                p++;
+            }
+        }
+        b->bp[r + 1] = p;
+    }
+    b->nblk = p;
+}
+
+__attribute__((target("avx512f,fma"))) static void blk4_run(const blk4 *b, const float *X, int64_t N, float *Y,
+                                                             const float *bias) {
+    for (int64_t nt = 0; nt + 32 <= N; nt += 32)
+        for (int64_t r = 0; r < b->M / 4; r++) {
+            __m512 a[4][2];
+            for (int i = 0; i < 4; i++) a[i][0] = a[i][1] = _mm512_set1_ps(bias[4 * r + i]);
+            for (int32_t p = b->bp[r]; p < b->bp[r + 1]; p++) {
+                const float *x = X + (int64_t)b->bk[p] * N + nt;
+                const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+                for (int i = 0; i < 4; i++) {
+                    const __m512 w = _mm512_set1_ps(b->bw[4 * p + i]);
+                    a[i][0] = _mm512_fmadd_ps(w, x0, a[i][0]);
+                    a[i][1] = _mm512_fmadd_ps(w, x1, a[i][1]);
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                float *y = Y + (4 * r + i) * N + nt;
+                _mm512_storeu_ps(y, _mm512_max_ps(a[i][0], _mm512_setzero_ps()));
+                _mm512_storeu_ps(y + 16, _mm512_max_ps(a[i][1], _mm512_setzero_ps()));
+            }
+        }
+}
+
+typedef struct {
+    const blk4 *b;
+    const float *X;
+    int64_t N;
+    float *Y;
+    const float *bias;
+} blk4_ctx;
+static void run_blk4(void *p) {
+    blk4_ctx *c = p;
+    blk4_run(c->b, c->X, c->N, c->Y, c->bias);
+}
+#endif
+
 /* ---- sparse ----------------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -329,7 +399,7 @@ static void bench_sparse(void) {
         const double flops = 2.0 * (double)(M * N) * (double)K;
         const double td = best_time(run_dense, &c);
         printf("%5lld %5lld %5lld | %7.1f |", (long long)M, (long long)K, (long long)N, flops / td * 1e-9);
-        double ratio[NS];
+        double ratio[NS], blk4_t[NS] = {0};
         float *Ws = amalloc(sizeof(float) * (size_t)(M * K));
         for (int si = 0; si < NS; si++) {
             for (int64_t i = 0; i < M * K; i++) Ws[i] = u[i] < sps[si] ? 0.0f : W[i];
@@ -341,6 +411,15 @@ static void bench_sparse(void) {
             ratio[si] = td / ts;
             printf(" %5.1f %4.2fx", flops / ts * 1e-9, ratio[si]);
             free(sp);
+#if defined(__x86_64__)
+            if (ek_detected_isa() == EK_ISA_AVX512 && g_blk4) {
+                blk4 b4;
+                blk4_build(&b4, Ws, M, K);
+                blk4_ctx bc = {&b4, X, N, Y, bias};
+                blk4_t[si] = best_time(run_blk4, &bc);
+                free(b4.bp); free(b4.bk); free(b4.bw);
+            }
+#endif
         }
         /* break-even: first sparsity where sparse >= dense, interpolated on the speed-up ratio */
         double be = -1;
@@ -351,6 +430,11 @@ static void bench_sparse(void) {
         if (be < 0) printf(" | > 95%%\n");
         else if (be <= sps[0]) printf(" | <= 30%%\n");
         else printf(" | %.0f%%\n", be * 100);
+        if (blk4_t[0] > 0) {
+            printf("%21s 4x1 blk |", "");
+            for (int si = 0; si < NS; si++) printf(" %5.1f %4.2fx", flops / blk4_t[si] * 1e-9, td / blk4_t[si]);
+            printf("\n");
+        }
         fflush(stdout);
         free(W); free(X); free(Y); free(bias); free(u); free(pa); free(Ws);
     }
@@ -359,6 +443,7 @@ static void bench_sparse(void) {
 int main(int argc, char **argv) {
     if (argc > 1) g_min_time = atof(argv[1]);
     const char *only = argc > 2 ? argv[2] : "";
+    g_blk4 = strstr(only, "blk4") != NULL;
     ek_thread_scratch_reserve();
     printf("ISA: %s (detected %s), int8 kernel: %s, dot-product: %s; single thread\n", ek_isa_name(ek_active_isa()),
            ek_isa_name(ek_detected_isa()), ek_q_kernel_name(), ek_q_cpu_has_dot() ? "yes" : "no");

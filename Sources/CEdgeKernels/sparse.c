@@ -5,9 +5,14 @@
  * registers: per nonzero (k, w) one broadcast of w and NT/lanes FMAs against X[k, tile]
  * (AVX-512: 64 columns = 4 zmm, AVX2 / NEON: 32 columns). Nonzeros are stored in k order, so
  * every element is summed in the same k order on every ISA (vector paths use FMA).
- * CSR (1×1) was chosen over 4×1 / 1×4 blocks: at the unstructured sparsities this targets
- * (>= 70 %), blocks of 4 are mostly padding (a 4×1 block is empty with probability s^4), so they
- * multiply more zeros than CSR saves in index loads (see the benchmark report).
+ * Layout choice (measured, bench-qkernels "sparse,blk4", AVX-512, 1×1-conv shapes M 64..256,
+ * K 24..576, N 400..6400): CSR breaks even with the dense packed SGEMM at 37–59 % sparsity and
+ * wins 1.4–2.2× at 70 %, 4.4–6.1× at 90 %, 6–11× at 95 %. A 4×1 block layout (4 rows share each
+ * stored k, so one X load feeds 4 FMAs) is ahead below ~55 % (1.04–1.13× dense at 30–50 %) but
+ * falls behind CSR above ~60 % (2.6–3.0× vs 4.4–6.1× at 90 %): blocks are mostly padding at
+ * unstructured sparsity (a 4×1 block is empty with probability s⁴). Pruned models are worth
+ * running sparse only at >= 60–70 %, where CSR is best, so CSR it is; below the break-even the
+ * engine should keep the dense path.
  */
 #include "qinternal.h"
 

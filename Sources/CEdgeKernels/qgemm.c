@@ -41,11 +41,11 @@ static const ek__qimpl g_q_scalar = {
 #if defined(__x86_64__)
 static const ek__qimpl g_q_avx2 = {
     "avx2-pmaddwd", EK_ISA_AVX2, 4, 16, 0, ek__qkernel_avx2, ek__qepi_avx2,
-    4, ek__q4kernel_avx2, 32, ek__spkernel_avx2, ek__quant_avx2, NULL, NULL,
+    4, ek__q4kernel_avx2, 32, ek__spkernel_avx2, ek__quant_avx2, NULL, ek__qkernel_epi_avx2,
 };
 static const ek__qimpl g_q_avx512_novnni = {
     "avx512-pmaddwd", EK_ISA_AVX512, 4, 16, 0, ek__qkernel_avx2, ek__qepi_avx512,
-    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, NULL, NULL,
+    8, ek__q4kernel_avx512, 64, ek__spkernel_avx512, ek__quant_avx512, NULL, ek__qkernel_epi_avx2,
 };
 static const ek__qimpl g_q_avx512_vnni = {
     "avx512-vnni", EK_ISA_AVX512, 12, 32, 0, ek__qkernel_avx512vnni, ek__qepi_avx512,

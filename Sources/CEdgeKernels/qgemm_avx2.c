@@ -57,6 +57,87 @@ T void ek__qkernel_avx2(int64_t kg, const uint8_t *bc, int64_t bc_ps, const uint
     else avx2_tpl(0, kg, bc, vec, acc, n);
 }
 
+/* Requantizing epilogue of 8 accumulators (row i, columns j0 .. j0+nn-1 of the tile) from a register;
+ * same operations as the scalar spec. Channel arrays are read with masks past nn (no over-read). */
+EK__INLINE T void epi8(__m256i acc, int i, int j0, int nn, const ek__qepi *e, void *out, int64_t ldo) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i mk = _mm256_cmpgt_epi32(_mm256_set1_epi32(nn), lanes);
+    __m256i corr;
+    __m256 m, bf = _mm256_setzero_ps();
+    const __m256 sc = _mm256_set1_ps(e->scale);
+    if (e->per_col) {
+        const __m256i ws = _mm256_maskload_epi32(e->wsum + j0, mk);
+        const __m256i bi = e->bias_i ? _mm256_maskload_epi32(e->bias_i + j0, mk) : _mm256_setzero_si256();
+        corr = _mm256_sub_epi32(bi, _mm256_mullo_epi32(_mm256_set1_epi32(e->zeff), ws));
+        m = _mm256_mul_ps(_mm256_maskload_ps(e->mult + j0, mk), sc);
+        if (e->bias_f) bf = _mm256_maskload_ps(e->bias_f + j0, mk);
+    } else {
+        corr = _mm256_set1_epi32(ek__q_wrap_add(e->bias_i ? e->bias_i[i] : 0, -ek__q_wrap_mul(e->zeff, e->wsum[i])));
+        m = _mm256_mul_ps(_mm256_set1_ps(e->mult[i]), sc);
+        if (e->bias_f) bf = _mm256_set1_ps(e->bias_f[i]);
+    }
+    const __m256 f = _mm256_cvtepi32_ps(_mm256_add_epi32(acc, corr));
+    const __m256 lo = _mm256_set1_ps(e->lo), hi = _mm256_set1_ps(e->hi);
+    if (e->out_f32) {
+        float *o = (float *)out + i * ldo + j0;
+        __m256 y = e->bias_f ? _mm256_fmadd_ps(f, m, bf) : _mm256_mul_ps(f, m);
+        if (e->clamp_f32) y = _mm256_min_ps(_mm256_max_ps(y, lo), hi);
+        if (nn == 8) _mm256_storeu_ps(o, y);
+        else _mm256_maskstore_ps(o, mk, y);
+    } else {
+        uint8_t *o = (uint8_t *)out + i * ldo + j0;
+        const __m256 y = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(f, m), lo), hi);
+        const __m256i q = _mm256_add_epi32(_mm256_cvtps_epi32(y), _mm256_set1_epi32(e->zo));
+        const __m128i q16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        const __m128i q8 = _mm_packus_epi16(q16, q16);
+        if (nn == 8) {
+            _mm_storel_epi64((__m128i *)o, q8);
+        } else {
+            uint8_t t[16];
+            _mm_storeu_si128((__m128i *)t, q8);
+            for (int j = 0; j < nn; j++) o[j] = t[j];
+        }
+    }
+}
+
+/* Kernel with the epilogue fused (per 8-column half, straight from the folded accumulators). */
+EK__INLINE T void avx2_epi_tpl(const int bs, int64_t kg, const uint8_t *bc, const uint8_t *vec, int m, int n,
+                               const ek__qepi *e, void *out, int64_t ldo) {
+    for (int h = 0; h * 8 < n; h++) {
+        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                c31 = c00;
+        const uint8_t *vp = vec + h * 32;
+        for (int64_t g = 0; g < kg; g++) {
+            const __m256i bw = widen(bs, bc + g * 16);
+            const __m256i v0 = widen(!bs, vp + g * 64), v1 = widen(!bs, vp + g * 64 + 16);
+            __m256i b = _mm256_permute4x64_epi64(bw, 0x00);
+            c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(v0, b));
+            c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(v1, b));
+            b = _mm256_permute4x64_epi64(bw, 0x55);
+            c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(v0, b));
+            c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(v1, b));
+            b = _mm256_permute4x64_epi64(bw, 0xAA);
+            c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(v0, b));
+            c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(v1, b));
+            b = _mm256_permute4x64_epi64(bw, 0xFF);
+            c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(v0, b));
+            c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(v1, b));
+        }
+        const int nn = n - 8 * h < 8 ? n - 8 * h : 8;
+        epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c00, c01), 0xD8), 0, 8 * h, nn, e, out, ldo);
+        if (m > 1) epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c10, c11), 0xD8), 1, 8 * h, nn, e, out, ldo);
+        if (m > 2) epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c20, c21), 0xD8), 2, 8 * h, nn, e, out, ldo);
+        if (m > 3) epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c30, c31), 0xD8), 3, 8 * h, nn, e, out, ldo);
+    }
+}
+
+T void ek__qkernel_epi_avx2(int64_t kg, const uint8_t *bc, int64_t bc_ps, const uint8_t *vec, int64_t vec_ps, int m,
+                            int n, int bs, const ek__qepi *e, void *out, int64_t ldo) {
+    (void)bc_ps; (void)vec_ps;
+    if (bs) avx2_epi_tpl(1, kg, bc, vec, m, n, e, out, ldo);
+    else avx2_epi_tpl(0, kg, bc, vec, m, n, e, out, ldo);
+}
+
 T void ek__qepi_avx2(const int32_t *acc, int64_t n, const ek__qepi *e, void *out) {
     const __m256i zeff = _mm256_set1_epi32(e->zeff), zo = _mm256_set1_epi32(e->zo);
     const __m256 lo = _mm256_set1_ps(e->lo), hi = _mm256_set1_ps(e->hi), sc = _mm256_set1_ps(e->scale);

@@ -116,6 +116,8 @@ void ek__spkernel_avx2(const int32_t *, const int32_t *, const float *, int64_t,
                        int64_t, int64_t, float *, int64_t, const float *, float, float);
 void ek__qkernel_epi_avx512vnni(int64_t, const uint8_t *, int64_t, const uint8_t *, int64_t, int, int, int,
                                  const ek__qepi *, void *, int64_t);
+void ek__qkernel_epi_avx2(int64_t, const uint8_t *, int64_t, const uint8_t *, int64_t, int, int, int,
+                           const ek__qepi *, void *, int64_t);
 void ek__qdw3_row_vnni(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
                        int64_t PL, int32_t *acc);
 void ek__quant_avx2(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);

@@ -5,7 +5,7 @@
  *   1. int8 GEMM (u8 output, bias, clamp): conv orientation (ek_qgemm_packed_a, CNN im2col shapes as
  *      in bench_kernels.c) and Gemm orientation (ek_qgemm_packed_b), GOP/s (2·M·N·K) for the VNNI,
  *      AVX-512-without-VNNI and AVX2 (vpmaddwd) kernels vs ek_sgemm_packed_a / _packed_b GFLOP/s
- *      (AVX-512 fp32, and AVX2 fp32 for the ratio an AVX2-only machine would see).
+ *      (AVX-512 fp32, and AVX2 fp32 for the ratio an AVX2-only machine would see); plus VNNI on 2 threads.
  *   2. int8 depthwise 3×3 vs fp32 ek_conv2d_depthwise (GOP/s, 18 per output).
  *   3. int4 weight-only GEMV/GEMM (group 32) vs fp32 ek_sgemm_packed_b.
  *   4. sparse CSR GEMM vs dense ek_sgemm_packed_a on 1×1-conv shapes at 30–95 % sparsity, and the
@@ -23,7 +23,8 @@
 #include <time.h>
 
 static double g_min_time = 0.15;
-static int g_blk4; /* argv[2] contains "blk4": also time the 4x1 block-sparse experiment */
+static int g_blk4;
+static ek_pool *g_pool2; /* 2-thread pool for the one multi-threaded column */ /* argv[2] contains "blk4": also time the 4x1 block-sparse experiment */
 
 static double now(void) {
     struct timespec ts;
@@ -74,7 +75,7 @@ typedef struct {
     const void *qpa, *qpb;
     uint8_t *Cq;
     ek_qoutput q;
-    int isa, dot;
+    ek_pool *pool;
 } gemm_ctx;
 
 static const ek_activation k_relu = {EK_ACT_RELU, 0, 0};
@@ -89,11 +90,11 @@ static void run_sgemm_b(void *p) {
 }
 static void run_qgemm_a(void *p) {
     gemm_ctx *c = p;
-    ek_qgemm_packed_a(c->M, c->N, c->K, c->qpa, c->Xq, c->N, c->Cq, c->N, EK_QOUT_U8, &c->q, NULL);
+    ek_qgemm_packed_a(c->M, c->N, c->K, c->qpa, c->Xq, c->N, c->Cq, c->N, EK_QOUT_U8, &c->q, c->pool);
 }
 static void run_qgemm_b(void *p) {
     gemm_ctx *c = p;
-    ek_qgemm_packed_b(c->M, c->N, c->K, c->Xq, c->K, c->qpb, c->Cq, c->N, EK_QOUT_U8, &c->q, NULL);
+    ek_qgemm_packed_b(c->M, c->N, c->K, c->Xq, c->K, c->qpb, c->Cq, c->N, EK_QOUT_U8, &c->q, c->pool);
 }
 
 /* variants: 0 fp32, 1 int8 VNNI, 2 int8 AVX-512 no VNNI, 3 int8 AVX2, 4 fp32 AVX2; GOP/s, 0 if unavailable */
@@ -135,8 +136,8 @@ static void bench_gemm(int conv) {
     printf("\n%s: u8 out (bias, ReLU clamp) vs fp32 %s (bias+ReLU), GOP/s\n",
            conv ? "int8 conv-as-GEMM ek_qgemm_packed_a" : "int8 Gemm ek_qgemm_packed_b",
            conv ? "ek_sgemm_packed_a" : "ek_sgemm_packed_b");
-    printf("%6s %6s %6s | %8s %8s | %8s %8s %8s | %9s %9s\n", "M", "N", "K", "fp32", "fp32avx2", "vnni", "512-madd",
-           "avx2", "vnni/fp32", "avx2/avx2");
+    printf("%6s %6s %6s | %8s %8s | %8s %8s %8s | %9s %9s | %9s\n", "M", "N", "K", "fp32", "fp32avx2", "vnni",
+           "512-madd", "avx2", "vnni/fp32", "avx2/avx2", "vnni 2thr");
     for (size_t s = 0; s < ns; s++) {
         gemm_ctx c;
         memset(&c, 0, sizeof c);
@@ -165,10 +166,13 @@ static void bench_gemm(int conv) {
         ek_qoutput q = {mult, bi, NULL, 1.0f, 128, 10, 10, 255, {0, 0, 0}};
         c.A = A; c.B = B; c.pa = pa; c.pb = pb; c.C = C; c.bias = bias;
         c.Xq = Xq; c.qpa = qp; c.qpb = qp; c.Cq = Cq; c.q = q;
-        double g[5];
+        double g[6];
         for (int v = 0; v < 5; v++) g[v] = gemm_variant(&c, conv, v);
-        printf("%6lld %6lld %6lld | %8.1f %8.1f | %8.1f %8.1f %8.1f | %8.2fx %8.2fx\n", (long long)M, (long long)N,
-               (long long)K, g[0], g[4], g[1], g[2], g[3], g[1] / g[0], g[3] / g[4]);
+        c.pool = g_pool2;
+        g[5] = gemm_variant(&c, conv, 1);
+        c.pool = NULL;
+        printf("%6lld %6lld %6lld | %8.1f %8.1f | %8.1f %8.1f %8.1f | %8.2fx %8.2fx | %9.1f\n", (long long)M,
+               (long long)N, (long long)K, g[0], g[4], g[1], g[2], g[3], g[1] / g[0], g[3] / g[4], g[5]);
         fflush(stdout);
         free(A); free(B); free(C); free(bias); free(pa); free(pb); free(W); free(Xq); free(Cq); free(qp);
         free(mult); free(bi);
@@ -198,7 +202,8 @@ static void run_dw_q(void *p) {
 
 static void bench_dw(void) {
     printf("\ndepthwise 3x3 (pad 1, bias, ReLU), GOP/s (18 per output), 1 thread\n");
-    printf("%5s %5s %5s %3s | %8s | %8s %8s | %9s\n", "C", "H", "W", "s", "fp32", "int8", "int8 avx2", "int8/fp32");
+    printf("%5s %5s %5s %3s | %8s %8s | %8s %9s | %9s %9s\n", "C", "H", "W", "s", "fp32", "fp32avx2", "int8",
+           "int8 avx2", "int8/fp32", "avx2/avx2");
     static const int64_t dws[][4] = {{32, 112, 112, 1}, {96, 112, 112, 2}, {144, 56, 56, 1}, {144, 56, 56, 2},
                                      {240, 28, 28, 1}, {576, 14, 14, 1}, {960, 7, 7, 1}};
     for (size_t s = 0; s < sizeof dws / sizeof dws[0]; s++) {
@@ -224,9 +229,11 @@ static void bench_dw(void) {
         const double tf = best_time(run_dw_f32, &d), tq = best_time(run_dw_q, &d);
         const int prev = ek_set_isa(EK_ISA_AVX2);
         const double tq2 = ek_active_isa() == EK_ISA_AVX2 ? best_time(run_dw_q, &d) : 1e30;
+        const double tf2 = ek_active_isa() == EK_ISA_AVX2 ? best_time(run_dw_f32, &d) : 1e30;
         ek_set_isa(prev);
-        printf("%5lld %5lld %5lld %3lld | %8.2f | %8.2f %8.2f | %8.2fx\n", (long long)g.channels, (long long)g.in_h,
-               (long long)g.in_w, (long long)g.stride_h, ops / tf * 1e-9, ops / tq * 1e-9, ops / tq2 * 1e-9, tf / tq);
+        printf("%5lld %5lld %5lld %3lld | %8.2f %8.2f | %8.2f %9.2f | %8.2fx %8.2fx\n", (long long)g.channels,
+               (long long)g.in_h, (long long)g.in_w, (long long)g.stride_h, ops / tf * 1e-9, ops / tf2 * 1e-9,
+               ops / tq * 1e-9, ops / tq2 * 1e-9, tf / tq, tf2 / tq2);
         fflush(stdout);
         free(in); free(w); free(b); free(out); free(qin); free(qout); free(qw); free(mult); free(bi);
     }
@@ -444,6 +451,7 @@ int main(int argc, char **argv) {
     if (argc > 1) g_min_time = atof(argv[1]);
     const char *only = argc > 2 ? argv[2] : "";
     g_blk4 = strstr(only, "blk4") != NULL;
+    g_pool2 = ek_pool_create(2);
     ek_thread_scratch_reserve();
     printf("ISA: %s (detected %s), int8 kernel: %s, dot-product: %s; single thread\n", ek_isa_name(ek_active_isa()),
            ek_isa_name(ek_detected_isa()), ek_q_kernel_name(), ek_q_cpu_has_dot() ? "yes" : "no");

@@ -139,43 +139,12 @@ T void ek__qkernel_epi_avx2(int64_t kg, const uint8_t *bc, int64_t bc_ps, const 
 }
 
 T void ek__qepi_avx2(const int32_t *acc, int64_t n, const ek__qepi *e, void *out) {
-    const __m256i zeff = _mm256_set1_epi32(e->zeff), zo = _mm256_set1_epi32(e->zo);
-    const __m256 lo = _mm256_set1_ps(e->lo), hi = _mm256_set1_ps(e->hi), sc = _mm256_set1_ps(e->scale);
-    __m256i ws = _mm256_set1_epi32(e->wsum[0]);
-    __m256i bi = _mm256_set1_epi32(e->bias_i ? e->bias_i[0] : 0);
-    __m256 m = _mm256_mul_ps(_mm256_set1_ps(e->mult[0]), sc);
-    __m256 bf = _mm256_set1_ps(e->bias_f ? e->bias_f[0] : 0.0f);
-    int64_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-        if (e->per_col) {
-            ws = _mm256_loadu_si256((const __m256i *)(e->wsum + j));
-            m = _mm256_mul_ps(_mm256_loadu_ps(e->mult + j), sc);
-            if (e->bias_i) bi = _mm256_loadu_si256((const __m256i *)(e->bias_i + j));
-            if (e->bias_f) bf = _mm256_loadu_ps(e->bias_f + j);
-        }
-        __m256i v = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(acc + j)), _mm256_mullo_epi32(zeff, ws));
-        v = _mm256_add_epi32(v, bi);
-        const __m256 f = _mm256_cvtepi32_ps(v);
-        if (e->out_f32) {
-            __m256 y = e->bias_f ? _mm256_fmadd_ps(f, m, bf) : _mm256_mul_ps(f, m);
-            if (e->clamp_f32) y = _mm256_min_ps(_mm256_max_ps(y, lo), hi);
-            _mm256_storeu_ps((float *)out + j, y);
-        } else {
-            const __m256 y = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(f, m), lo), hi);
-            const __m256i q = _mm256_add_epi32(_mm256_cvtps_epi32(y), zo);
-            const __m128i q16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-            _mm_storel_epi64((__m128i *)((uint8_t *)out + j), _mm_packus_epi16(q16, q16));
-        }
-    }
-    if (j < n) {
-        ek__qepi t = *e;
-        if (e->per_col) {
-            t.wsum += j;
-            t.mult += j;
-            if (t.bias_i) t.bias_i += j;
-            if (t.bias_f) t.bias_f += j;
-        }
-        ek__qepi_scalar(acc + j, n - j, &t, (uint8_t *)out + j * (e->out_f32 ? 4 : 1));
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int64_t j = 0; j < n; j += 8) {
+        const int nn = n - j < 8 ? (int)(n - j) : 8;
+        const __m256i a = nn == 8 ? _mm256_loadu_si256((const __m256i *)(acc + j))
+                                  : _mm256_maskload_epi32(acc + j, _mm256_cmpgt_epi32(_mm256_set1_epi32(nn), lanes));
+        epi8(a, 0, (int)j, nn, e, out, 0);
     }
 }
 

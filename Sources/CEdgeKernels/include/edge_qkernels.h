@@ -199,6 +199,7 @@ int ek_q4gemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, cons
               int64_t ldc, const float *bias, ek_activation act, ek_pool *pool);
 
 /* ---- quantized embedding tables (Gather) ------------------------------------------------------- */
+/* Portable C (a Gather is memory-bound: one row of D values per index); values are exactly q·scale. */
 
 size_t ek_q4_rows_size(int64_t rows, int64_t dim, int64_t group);
 /** Quantizes a float table [rows, dim] to int4 rows (symmetric, groups of `group` along dim). */

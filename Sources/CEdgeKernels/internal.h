@@ -155,6 +155,10 @@ float *ek__thread_scratch(size_t *nfloats);
 /** ek_crc32c dispatch (hardware CRC is chosen independently of the float ISA when available). */
 ek__crc_fn ek__crc_for_isa(int isa);
 
+/** The calling thread's packing arena (see sgemm.c; allocated on first use, never freed before thread exit)
+ *  and its size in bytes; NULL if the allocation failed. Also used by the quantized kernels (qgemm.c). */
+void *ek__thread_scratch_bytes(size_t *bytes);
+
 /** 1 if the calling thread is a pool worker running a parallel_for chunk (nested calls run inline). */
 int ek__in_pool_worker(void);
 

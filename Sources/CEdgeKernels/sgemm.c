@@ -70,6 +70,13 @@ float *ek__thread_scratch(size_t *nfloats) {
     return a;
 }
 
+/* The same arena in bytes, for the quantized kernels' packing. */
+void *ek__thread_scratch_bytes(size_t *bytes) {
+    float *p = thread_arena();
+    *bytes = p ? g_arena_floats * sizeof(float) : 0;
+    return p;
+}
+
 /* ---- packing ----------------------------------------------------------------------------------- */
 
 /* Rows [i0, i0+mc) × k [k0, k0+kc) of op(A) into 6-row panels, panel p at dst + p*ps. */

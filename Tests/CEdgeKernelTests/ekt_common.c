@@ -166,6 +166,14 @@ int ekt_run_all(int verbose) {
     f += ekt_sgemm(verbose);
     f += ekt_sgemm_packed(verbose);
     f += ekt_sgemm_threads(verbose);
+    f += ekt_quantize(verbose);
+    f += ekt_qgemm(verbose);
+    f += ekt_qgemm_threads(verbose);
+    f += ekt_qgemm_extreme(verbose);
+    f += ekt_qconv(verbose);
+    f += ekt_q4gemm(verbose);
+    f += ekt_qembed(verbose);
+    f += ekt_spgemm(verbose);
     if (verbose) printf("total: %d failures, %lld checks\n", f, (long long)ekt_checks_run());
     return f;
 }

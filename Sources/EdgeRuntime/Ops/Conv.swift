@@ -5,6 +5,8 @@ import CEdgeKernels
 ///
 /// Paths, chosen once at prepare:
 /// - depthwise (group == input channels, 1-D/2-D) → `ek_conv2d_depthwise`;
+/// - few input channels (Cin ≤ 4, e.g. an RGB stem) → `ek_conv2d_small_cin`, a direct
+///   kernel: im2col would copy each pixel up to kh·kw times for a GEMM with tiny K;
 /// - 1×1, stride 1, no padding → SGEMM straight on the input (no im2col);
 /// - otherwise im2col (`ek_im2col`; a Swift vol2col for 3-D) into scratch + SGEMM.
 /// Constant weights are packed once (`ek_sgemm_pack_a`). 1-D runs as 2-D with height 1.
@@ -35,6 +37,10 @@ enum ConvOp: OpDefinition {
         }
         if spec.geometry.rank <= 2 && spec.channelsPerGroup == 1 {
             return depthwise(spec, outType, ctx.options.pool)
+        }
+        if spec.geometry.rank <= 2 && spec.group == 1 {
+            var g = spec.geometry.as2D.kernelGeometry(channels: spec.channels)
+            if ek_conv2d_small_cin_supported(&g) != 0 { return smallInputChannels(spec, g, outType, ctx.options.pool) }
         }
         return try im2colGemm(ctx, spec, outType)
     }
@@ -83,6 +89,22 @@ enum ConvOp: OpDefinition {
             let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
             for n in 0..<batch {
                 ek_conv2d_depthwise(x + n * inImage, w, bias, y + n * outImage, &g, multiplier, act, pool)
+            }
+        }
+    }
+
+    /// Direct convolution for a handful of input channels (weights read in ONNX layout).
+    private static func smallInputChannels(_ spec: Spec, _ geometry: ek_conv2d_geometry, _ outType: TensorType, _ pool: OpaquePointer?) -> Prepared {
+        var g = geometry
+        let inImage = spec.channels * spec.inPlane, outImage = spec.outChannels * spec.outPlane
+        let act = spec.activation.kernelValue
+        let hasBias = spec.hasBias, batch = spec.batch, outChannels = Int64(spec.outChannels)
+        return Prepared(outputTypes: [outType]) { io in
+            let x = io.floats(0), w = io.floats(1), y = io.outputFloats(0)
+            let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
+            for n in 0..<batch {
+                // Cannot fail: support was checked for this exact geometry at prepare time.
+                _ = ek_conv2d_small_cin(x + n * inImage, w, bias, y + n * outImage, &g, outChannels, act, pool)
             }
         }
     }

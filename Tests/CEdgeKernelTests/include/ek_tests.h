@@ -26,6 +26,16 @@ int ekt_conv_small_cin(int verbose); /* ek_conv2d_small_cin vs a double referenc
 int ekt_activations(int verbose);
 int ekt_softmax(int verbose);
 int ekt_crc32c(int verbose);
+/* quantized / sparse kernels (edge_qkernels.h): int8 results bit-exact vs the scalar spec on every
+ * ISA and dot-product variant; int4 and sparse within the stated float tolerance */
+int ekt_qgemm(int verbose);          /* both orientations, odd sizes, zero points, u8 / f32 output */
+int ekt_qgemm_threads(int verbose);  /* pools of 1..3 threads */
+int ekt_qgemm_extreme(int verbose);  /* K = 65536 with -128 × 255, K limit enforced */
+int ekt_quantize(int verbose);       /* quantization helpers, activation clamps */
+int ekt_qconv(int verbose);          /* u8 im2col, int8 depthwise (3x3 s1/s2 fast path + generic) */
+int ekt_q4gemm(int verbose);         /* int4 weight-only GEMM */
+int ekt_qembed(int verbose);         /* int4 / int8 embedding rows */
+int ekt_spgemm(int verbose);         /* sparse CSR GEMM */
 
 /** Runs every group above; returns the total number of failures. */
 int ekt_run_all(int verbose);

@@ -94,17 +94,20 @@ enum BinaryOps: OpDefinition {
             let y = io.floats(1)
             let out = io.outputFloats(0)
             bc.forEachRow { o, ia, ib, n in
+                // Rebased pointers indexed by the loop counter alone: no overflow-checked index
+                // arithmetic in the loop body, so it vectorises.
+                let xr = x + ia, yr = y + ib, or = out + o
                 switch (bc.innerStrideA, bc.innerStrideB) {
-                case (1, 1): for k in 0..<n { out[o + k] = Op.apply(x[ia + k], y[ib + k]) }
+                case (1, 1): for k in 0..<n { or[k] = Op.apply(xr[k], yr[k]) }
                 case (1, 0):
-                    let s = y[ib]
-                    for k in 0..<n { out[o + k] = Op.apply(x[ia + k], s) }
+                    let s = yr[0]
+                    for k in 0..<n { or[k] = Op.apply(xr[k], s) }
                 case (0, 1):
-                    let s = x[ia]
-                    for k in 0..<n { out[o + k] = Op.apply(s, y[ib + k]) }
+                    let s = xr[0]
+                    for k in 0..<n { or[k] = Op.apply(s, yr[k]) }
                 default:
                     let sa = bc.innerStrideA, sb = bc.innerStrideB
-                    for k in 0..<n { out[o + k] = Op.apply(x[ia + k * sa], y[ib + k * sb]) }
+                    for k in 0..<n { or[k] = Op.apply(xr[k &* sa], yr[k &* sb]) }
                 }
             }
         }

@@ -164,6 +164,7 @@ int ekt_run_all(int verbose) {
     f += ekt_depthwise(verbose);
     f += ekt_sgemm(verbose);
     f += ekt_sgemm_packed(verbose);
+    f += ekt_sgemm_small_m(verbose);
     f += ekt_sgemm_threads(verbose);
     if (verbose) printf("total: %d failures, %lld checks\n", f, (long long)ekt_checks_run());
     return f;

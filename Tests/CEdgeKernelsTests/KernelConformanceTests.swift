@@ -22,6 +22,7 @@ final class KernelConformanceTests: XCTestCase {
     func testSgemm() { check("sgemm", ekt_sgemm) }
     func testSgemmThreaded() { check("sgemm_threads", ekt_sgemm_threads) }
     func testSgemmPacked() { check("sgemm_packed", ekt_sgemm_packed) }
+    func testSgemmSmallM() { check("sgemm_small_m", ekt_sgemm_small_m) }
     func testIm2col() { check("im2col", ekt_im2col) }
     func testDepthwise() { check("depthwise", ekt_depthwise) }
     func testActivations() { check("activations", ekt_activations) }

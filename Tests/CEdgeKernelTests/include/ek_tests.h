@@ -20,6 +20,7 @@ int ekt_pool(int verbose);
 int ekt_sgemm(int verbose);          /* all trans/beta/bias/act combos, odd sizes, strides */
 int ekt_sgemm_threads(int verbose);  /* pools of 1..4 threads */
 int ekt_sgemm_packed(int verbose);   /* packed-A and packed-B variants (incl. cross-ISA packing) */
+int ekt_sgemm_small_m(int verbose);  /* M <= 6: the small-M (GEMV) path, plain and packed operands */
 int ekt_im2col(int verbose);
 int ekt_depthwise(int verbose);
 int ekt_activations(int verbose);

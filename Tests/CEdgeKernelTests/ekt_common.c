@@ -160,6 +160,8 @@ int ekt_run_all(int verbose) {
     f += ekt_crc32c(verbose);
     f += ekt_activations(verbose);
     f += ekt_softmax(verbose);
+    f += ekt_pool2d(verbose);
+    f += ekt_global_pool(verbose);
     f += ekt_im2col(verbose);
     f += ekt_depthwise(verbose);
     f += ekt_sgemm(verbose);

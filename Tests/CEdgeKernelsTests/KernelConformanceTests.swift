@@ -27,5 +27,7 @@ final class KernelConformanceTests: XCTestCase {
     func testDepthwise() { check("depthwise", ekt_depthwise) }
     func testActivations() { check("activations", ekt_activations) }
     func testSoftmax() { check("softmax", ekt_softmax) }
+    func testPool2d() { check("pool2d", ekt_pool2d) }
+    func testGlobalPool() { check("global_pool", ekt_global_pool) }
     func testCrc32c() { check("crc32c", ekt_crc32c) }
 }

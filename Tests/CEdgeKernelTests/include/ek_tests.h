@@ -25,6 +25,8 @@ int ekt_im2col(int verbose);
 int ekt_depthwise(int verbose);
 int ekt_activations(int verbose);
 int ekt_softmax(int verbose);
+int ekt_pool2d(int verbose);         /* max/avg 2-D pooling: fast kernel shapes, padding, ceil, include_pad */
+int ekt_global_pool(int verbose);    /* global average/max over planes */
 int ekt_crc32c(int verbose);
 
 /** Runs every group above; returns the total number of failures. */

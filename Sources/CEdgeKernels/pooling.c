@@ -69,24 +69,38 @@ static void pool2d_ref(const float *in, float *out, int64_t planes, const ek_poo
     }
 }
 
-/* Interior of one output row: o[ow] (=, or max/+= when acc) f over taps of input row `row`. */
-#define ROW_LOOP(KW, S)                                                                    \
-    for (int64_t ow = lo; ow < hi; ow++) {                                                 \
-        const float *x = row + ow * (S);                                                   \
-        float v = x[0];                                                                    \
-        if ((KW) > 1) v = is_max ? (x[1] > v ? x[1] : v) : v + x[1];                       \
-        if ((KW) > 2) v = is_max ? (x[2] > v ? x[2] : v) : v + x[2];                       \
-        o[ow] = !acc ? v : is_max ? (v > o[ow] ? v : o[ow]) : o[ow] + v;                   \
+/* Interior of one output row: o[ow] = f over the KW taps of input row `row` at ow·S (ACC: combined
+ * with o[ow] by max / +). Compile-time KW, S, MAX, ACC and restrict pointers let the loop vectorise
+ * without run-time alias checks. */
+EK__INLINE void row_tpl(const int KW, const int S, const int MAX, const int ACC, const float *restrict row,
+                        float *restrict o, int64_t lo, int64_t hi) {
+    for (int64_t ow = lo; ow < hi; ow++) {
+        const float *x = row + ow * S;
+        float v = x[0];
+        if (KW > 1) v = MAX ? (x[1] > v ? x[1] : v) : v + x[1];
+        if (KW > 2) v = MAX ? (x[2] > v ? x[2] : v) : v + x[2];
+        if (ACC) v = MAX ? (v > o[ow] ? v : o[ow]) : o[ow] + v;
+        o[ow] = v;
+    }
+}
+
+#define ROW_CASES(KW, S)                                                      \
+    if (is_max) {                                                             \
+        if (acc) row_tpl(KW, S, 1, 1, row, o, lo, hi);                        \
+        else row_tpl(KW, S, 1, 0, row, o, lo, hi);                            \
+    } else {                                                                  \
+        if (acc) row_tpl(KW, S, 0, 1, row, o, lo, hi);                        \
+        else row_tpl(KW, S, 0, 0, row, o, lo, hi);                            \
     }
 
 EK__INLINE void row_interior(const float *row, float *o, int64_t lo, int64_t hi, int64_t kw, int64_t sw, int is_max,
                              int acc) {
-    if (kw == 2 && sw == 2) { ROW_LOOP(2, 2) }
-    else if (kw == 3 && sw == 1) { ROW_LOOP(3, 1) }
-    else if (kw == 3 && sw == 2) { ROW_LOOP(3, 2) }
-    else if (kw == 2 && sw == 1) { ROW_LOOP(2, 1) }
-    else if (kw == 1 && sw == 1) { ROW_LOOP(1, 1) }
-    else if (kw == 1 && sw == 2) { ROW_LOOP(1, 2) }
+    if (kw == 2 && sw == 2) { ROW_CASES(2, 2) }
+    else if (kw == 3 && sw == 1) { ROW_CASES(3, 1) }
+    else if (kw == 3 && sw == 2) { ROW_CASES(3, 2) }
+    else if (kw == 2 && sw == 1) { ROW_CASES(2, 1) }
+    else if (kw == 1 && sw == 1) { ROW_CASES(1, 1) }
+    else if (kw == 1 && sw == 2) { ROW_CASES(1, 2) }
     else {
         for (int64_t ow = lo; ow < hi; ow++) {
             const float *x = row + ow * sw;
@@ -97,11 +111,27 @@ EK__INLINE void row_interior(const float *row, float *o, int64_t lo, int64_t hi,
     }
 }
 
+/* Kernel height 1, no padding, rows an exact number of horizontal windows (e.g. 1×2 stride 2 on
+ * an even width): every plane is one long output row. */
+static int rows_collapse(const ek_pool2d_geometry *g) {
+    return g->kernel_h == 1 && g->stride_h == 1 && g->out_h == g->in_h && g->pad_top == 0 && g->pad_bottom == 0 &&
+           g->pad_left == 0 && g->pad_right == 0 && g->kernel_w <= g->stride_w && g->in_w == g->out_w * g->stride_w;
+}
+
 EK__INLINE void pool2d_tpl(const float *in, float *out, int64_t planes, const ek_pool2d_geometry *g, int is_max,
                            int include_pad) {
     int64_t lo, hi;
     interior_cols(g, &lo, &hi);
     const int64_t kw = g->kernel_w, sw = g->stride_w;
+    if (rows_collapse(g)) {
+        const int64_t n = planes * g->out_h * g->out_w;
+        row_interior(in, out, 0, n, kw, sw, is_max, 0);
+        if (!is_max) {
+            const float scale = 1.0f / (float)kw;
+            for (int64_t i = 0; i < n; i++) out[i] *= scale;
+        }
+        return;
+    }
     for (int64_t p = 0; p < planes; p++) {
         const float *plane = in + p * g->in_h * g->in_w;
         for (int64_t oh = 0; oh < g->out_h; oh++) {

@@ -339,8 +339,12 @@ static void gemm_block(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, i
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int m = (int)(mc - ir < MR ? mc - ir : MR);
                         ep.bias_row = (first && bias_row) ? bias_row + ic + ir : NULL;
-                        impl->ukernel(kc, ap + (ir / 6) * a_ps, a_ps, b, b_rs, b_ps_tile,
-                                      g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
+                        if (m <= EK__SMALL_M && m < MR - 2)  /* ragged last rows (M = 49: one row of 12) */
+                            impl->smallm(kc, ap + (ir / 6) * a_ps, 1, 6, b, b_rs, b_ps_tile,
+                                         g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
+                        else
+                            impl->ukernel(kc, ap + (ir / 6) * a_ps, a_ps, b, b_rs, b_ps_tile,
+                                          g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
                     }
                 }
             }

@@ -73,10 +73,10 @@ int ekt_pool2d(int verbose) {
     ekt_rng r = {0xB00B5ull};
     int isas[4];
     const int nisa = ekt_isas(isas);
-    /* the fast shapes (1×2, 2×2, 3×3; stride 1, 2) and generic ones, with and without padding */
-    const int64_t ks[][4] = {{1, 2, 1, 2}, {2, 2, 2, 2}, {3, 3, 1, 1}, {3, 3, 2, 2}, {2, 2, 1, 1}, {1, 1, 1, 1},
+    /* the fast shapes (1×2, 2×2, 3×3; stride 1, 2), whole-plane rows (1×k, stride k), generic ones; ± padding */
+    const int64_t ks[][4] = {{1, 2, 1, 2}, {1, 3, 1, 3}, {1, 2, 1, 3}, {2, 2, 2, 2}, {3, 3, 1, 1}, {3, 3, 2, 2}, {2, 2, 1, 1}, {1, 1, 1, 1},
                              {1, 1, 2, 2}, {2, 3, 1, 2}, {3, 2, 2, 1}, {5, 4, 3, 2}, {1, 2, 1, 1}};
-    const int64_t sizes[][2] = {{49, 40}, {1, 1}, {7, 9}, {16, 17}, {5, 64}, {3, 2}};
+    const int64_t sizes[][2] = {{49, 40}, {1, 1}, {7, 9}, {16, 17}, {5, 64}, {3, 2}, {4, 30}};
     for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++)
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
             for (int pads = 0; pads < 3; pads++) {

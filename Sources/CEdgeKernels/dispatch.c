@@ -28,20 +28,20 @@
 
 const ek__isa_impl ek__impl_scalar = {
     .isa = EK_ISA_SCALAR, .mr = 6, .nr = 16, .mc = 72, .kc = 256, .nc = 2048,
-    .ukernel = ek__ukernel_scalar, .act = ek__act_scalar, .softmax_row = ek__softmax_row_scalar,
+    .ukernel = ek__ukernel_scalar, .smallm = ek__smallm_scalar, .act = ek__act_scalar, .softmax_row = ek__softmax_row_scalar,
     .dw3x3 = NULL,
 };
 
 #if defined(__x86_64__)
 const ek__isa_impl ek__impl_avx2 = {
     .isa = EK_ISA_AVX2, .mr = 6, .nr = 16, .mc = 96, .kc = 256, .nc = 2048,
-    .ukernel = ek__ukernel_avx2, .act = ek__act_avx2, .softmax_row = ek__softmax_row_avx2,
+    .ukernel = ek__ukernel_avx2, .smallm = ek__smallm_avx2, .act = ek__act_avx2, .softmax_row = ek__softmax_row_avx2,
     .dw3x3 = ek__dw3x3_avx2,
     .dwflat = ek__dwflat_avx2, .deint = ek__deint_avx2, .rows_act = ek__rows_act_avx2,
 };
 const ek__isa_impl ek__impl_avx512 = {
     .isa = EK_ISA_AVX512, .mr = 12, .nr = 32, .mc = 96, .kc = 256, .nc = 2048,
-    .ukernel = ek__ukernel_avx512, .act = ek__act_avx512, .softmax_row = ek__softmax_row_avx512,
+    .ukernel = ek__ukernel_avx512, .smallm = ek__smallm_avx512, .act = ek__act_avx512, .softmax_row = ek__softmax_row_avx512,
     .dw3x3 = ek__dw3x3_avx512,
     .dwflat = ek__dwflat_avx512, .deint = ek__deint_avx512, .rows_act = ek__rows_act_avx512,
     .convflat8 = ek__convflat8_avx512,
@@ -73,7 +73,7 @@ static int detect_x86(void) {
 #if defined(__aarch64__)
 const ek__isa_impl ek__impl_neon = {
     .isa = EK_ISA_NEON, .mr = 6, .nr = 16, .mc = 96, .kc = 256, .nc = 1024,
-    .ukernel = ek__ukernel_neon, .act = ek__act_neon, .softmax_row = ek__softmax_row_neon,
+    .ukernel = ek__ukernel_neon, .smallm = ek__smallm_neon, .act = ek__act_neon, .softmax_row = ek__softmax_row_neon,
     .dw3x3 = ek__dw3x3_neon,
     .dwflat = ek__dwflat_neon, .deint = ek__deint_neon, .rows_act = ek__rows_act_neon,
 };

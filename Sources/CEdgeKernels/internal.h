@@ -59,6 +59,17 @@ typedef struct {
  */
 typedef void (*ek__ukernel_fn)(int64_t kc, const float *a, int64_t a_ps, const float *b, int64_t b_rs,
                                int64_t b_ps, float *c, int64_t ldc, int m, int n, const ek__epilogue *ep);
+/*
+ * Small-M kernel (1 <= m <= EK__SMALL_M rows; a GEMV when m = 1): C[m×n] (+)= A·B over kc steps,
+ * then the epilogue — the register tile of the big micro-kernel would waste most of its rows.
+ *   A element (i, k) at a[i*a_rs + k*a_ks] (plain, transposed and packed A all fit);
+ *   B element (k, j) at b[(j/16)*b_ps + k*b_rs + j%16] (packed panels, or rows of B read in
+ *   place with b_rs = ldb, b_ps = 16); only columns j < n of B are read (any n >= 1).
+ *   ep->bias_row / bias_col point at row 0 / column 0 of this call.
+ */
+#define EK__SMALL_M 4
+typedef void (*ek__smallm_fn)(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                              int64_t b_ps, float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep);
 typedef void (*ek__act_fn)(const float *x, float *y, size_t n, ek_activation act);
 typedef void (*ek__softmax_row_fn)(const float *x, float *y, int64_t cols, int log_softmax);
 /* One output plane of a 3×3 depthwise conv, stride 1 or 2, dilation 1 (no activation). */
@@ -85,6 +96,7 @@ typedef struct {
     int mr, nr;              /* micro-tile: mr multiple of 6, nr multiple of 16 */
     int mc, kc, nc;          /* cache blocking: mc multiple of mr, nc multiple of nr */
     ek__ukernel_fn ukernel;
+    ek__smallm_fn smallm;
     ek__act_fn act;
     ek__softmax_row_fn softmax_row;
     ek__dw3x3_fn dw3x3;      /* NULL: generic path */
@@ -101,6 +113,11 @@ const ek__isa_impl *ek__impl(void);
 extern const ek__isa_impl ek__impl_scalar;
 void ek__ukernel_scalar(int64_t kc, const float *a, int64_t a_ps, const float *b, int64_t b_rs, int64_t b_ps,
                         float *c, int64_t ldc, int m, int n, const ek__epilogue *ep);
+void ek__smallm_scalar(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                       int64_t b_ps, float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep);
+/* The scalar small-M kernel with a given activation routine (vector kernels use it for ragged edges). */
+void ek__smallm_ref(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs, int64_t b_ps,
+                    float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep, ek__act_fn act);
 void ek__act_scalar(const float *x, float *y, size_t n, ek_activation act);
 float ek__act1_scalar(float x, ek_activation act);
 void ek__softmax_row_scalar(const float *x, float *y, int64_t cols, int log_softmax);
@@ -116,6 +133,10 @@ void ek__ukernel_avx2(int64_t, const float *, int64_t, const float *, int64_t, i
                       const ek__epilogue *);
 void ek__ukernel_avx512(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int,
                         int, const ek__epilogue *);
+void ek__smallm_avx2(int64_t, const float *, int64_t, int64_t, const float *, int64_t, int64_t, float *, int64_t, int,
+                     int64_t, const ek__epilogue *);
+void ek__smallm_avx512(int64_t, const float *, int64_t, int64_t, const float *, int64_t, int64_t, float *, int64_t,
+                       int, int64_t, const ek__epilogue *);
 void ek__act_avx2(const float *x, float *y, size_t n, ek_activation act);
 void ek__act_avx512(const float *x, float *y, size_t n, ek_activation act);
 void ek__softmax_row_avx2(const float *x, float *y, int64_t cols, int log_softmax);
@@ -138,6 +159,8 @@ int ek__cpu_has_sse42(void);
 extern const ek__isa_impl ek__impl_neon;
 void ek__ukernel_neon(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int, int,
                       const ek__epilogue *);
+void ek__smallm_neon(int64_t, const float *, int64_t, int64_t, const float *, int64_t, int64_t, float *, int64_t, int,
+                     int64_t, const ek__epilogue *);
 void ek__act_neon(const float *x, float *y, size_t n, ek_activation act);
 void ek__softmax_row_neon(const float *x, float *y, int64_t cols, int log_softmax);
 void ek__dw3x3_neon(const float *in, const float *w9, float bias, float *out, const ek_conv2d_geometry *g);

@@ -18,6 +18,10 @@
  * B is read in place (row stride ldb) instead of being packed — each B element is used by only M
  * rows, so the copy would cost about as much as the multiply; only a ragged right edge is packed.
  *
+ * Small M (at most EK__SMALL_M rows: GEMV-like products, e.g. a recurrent cell's per-step hidden
+ * product) goes to the ISA's small-M kernel, which reads B's panels (or B's rows) in place over
+ * the whole K and keeps only m rows of accumulators, see gemm_small_m.
+ *
  * Threading: the M×N output is cut into contiguous column ranges (multiples of the micro-tile
  * width) or row ranges (multiples of 12 rows) depending on shape; each thread packs what it needs.
  */
@@ -212,9 +216,72 @@ static void gemm_naive(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, i
     }
 }
 
+/* Rows [m0, m1) (at most EK__SMALL_M) with the ISA's small-M kernel over the whole K: packed B and
+ * plain B are read in place; only Bᵀ given in place is packed, one KC×NC block at a time. */
+static void gemm_small_m(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    const ek__isa_impl *impl = g->impl;
+    const int64_t K = g->K, ldc = g->ldc;
+    const int m = (int)(m1 - m0);
+    const float *a;
+    int64_t a_rs, a_ks;
+    if (g->pa) {
+        a = g->pa + (m0 / 6) * K * 6 + m0 % 6;
+        a_rs = 1;
+        a_ks = 6;
+    } else if (g->trans_a) {
+        a = g->A + m0;
+        a_rs = 1;
+        a_ks = g->lda;
+    } else {
+        a = g->A + m0 * g->lda;
+        a_rs = g->lda;
+        a_ks = 1;
+    }
+    const float *bias_row = (g->bias && g->bias_mode == EK_BIAS_PER_ROW) ? g->bias + m0 : NULL;
+    const float *bias_col = (g->bias && g->bias_mode == EK_BIAS_PER_COL) ? g->bias : NULL;
+    ek__epilogue ep;
+    if (g->pb || !g->trans_b) {
+        set_final_act(&ep, g->act);
+        ep.add_c = g->beta != 0.0f;
+        ep.bias_row = bias_row;
+        ep.bias_col = bias_col ? bias_col + n0 : NULL;
+        if (g->pb)
+            impl->smallm(K, a, a_rs, a_ks, g->pb + (n0 / 16) * K * 16, 16, K * 16, g->C + m0 * ldc + n0, ldc, m,
+                         n1 - n0, &ep);
+        else
+            impl->smallm(K, a, a_rs, a_ks, g->B + n0, g->ldb, 16, g->C + m0 * ldc + n0, ldc, m, n1 - n0, &ep);
+        return;
+    }
+    float *bufB = thread_arena();
+    if (!bufB) {
+        gemm_naive(g, m0, m1, n0, n1);
+        return;
+    }
+    const int64_t KC = impl->kc, NC = impl->nc;
+    for (int64_t jc = n0; jc < n1; jc += NC) {
+        const int64_t nc = n1 - jc < NC ? n1 - jc : NC;
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            const int64_t kc = K - pc < KC ? K - pc : KC;
+            pack_b(1, g->B, g->ldb, pc, kc, jc, nc, bufB, kc * 16);
+            if (pc + kc >= K) set_final_act(&ep, g->act);
+            else set_final_act(&ep, (ek_activation){EK_ACT_NONE, 0.0f, 0.0f});
+            const int first = pc == 0;
+            ep.add_c = first ? (g->beta != 0.0f) : 1;
+            ep.bias_row = first ? bias_row : NULL;
+            ep.bias_col = (first && bias_col) ? bias_col + jc : NULL;
+            impl->smallm(kc, a + pc * a_ks, a_rs, a_ks, bufB, 16, kc * 16, g->C + m0 * ldc + jc, ldc, m, nc, &ep);
+        }
+    }
+}
+
 static void gemm_block(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
     if (m0 >= m1 || n0 >= n1) return;
     const ek__isa_impl *impl = g->impl;
+    /* packed A: the rows must lie in one 6-row panel (always true for the 12-row thread units) */
+    if (m1 - m0 <= EK__SMALL_M && (!g->pa || m0 % 6 + (m1 - m0) <= 6)) {
+        gemm_small_m(g, m0, m1, n0, n1);
+        return;
+    }
     const int64_t K = g->K;
     float *arena = (g->pa && g->pb) ? NULL : thread_arena();
     if (!arena && !(g->pa && g->pb)) {
@@ -285,8 +352,12 @@ static void gemm_block(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, i
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int m = (int)(mc - ir < MR ? mc - ir : MR);
                         ep.bias_row = (first && bias_row) ? bias_row + ic + ir : NULL;
-                        impl->ukernel(kc, ap + (ir / 6) * a_ps, a_ps, b, b_rs, b_ps_tile,
-                                      g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
+                        if (m <= EK__SMALL_M && m < MR - 2)  /* ragged last rows (M = 49: one row of 12) */
+                            impl->smallm(kc, ap + (ir / 6) * a_ps, 1, 6, b, b_rs, b_ps_tile,
+                                         g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
+                        else
+                            impl->ukernel(kc, ap + (ir / 6) * a_ps, a_ps, b, b_rs, b_ps_tile,
+                                          g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
                     }
                 }
             }

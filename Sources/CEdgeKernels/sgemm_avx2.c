@@ -2,6 +2,8 @@
  * sgemm_avx2.c — AVX2+FMA SGEMM micro-kernel: 6 rows × 16 columns (12 ymm accumulators,
  * 2 B loads + 6 broadcasts per k). Fused epilogue (beta, bias, clamp, activation) on store;
  * partial tiles use masked loads/stores for the columns.
+ * Small-M kernel: 1–2 rows × 32 columns or 3–4 rows × 16 columns per pass (8 accumulators);
+ * one row splits even/odd k over two accumulator sets to hide the FMA latency.
  */
 #if defined(__x86_64__)
 #include "internal.h"
@@ -72,6 +74,96 @@ T void ek__ukernel_avx2(int64_t kc, const float *a, int64_t a_ps, const float *b
             _mm256_maskstore_ps(cr + 8, mk1, v1);
         }
         if (ep->act.kind != EK_ACT_NONE) ek__act_avx2(cr, cr, (size_t)n, ep->act);
+    }
+}
+
+/* Rows 0..MR-1 × 8-column chunks 0..NC-1 of the small-M product; FULL: every chunk has 8 columns. */
+EK__INLINE T void smallm_tpl(const int MR, const int NC, const int FULL, int64_t kc, const float *a, int64_t a_rs,
+                             int64_t a_ks, const float *b, int64_t b_rs, int64_t b_ps, float *c, int64_t ldc,
+                             int64_t n, const ek__epilogue *ep) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i mk[4];
+    const float *bh[4];
+    for (int h = 0; h < 4; h++) {
+        mk[h] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n > 64 ? 64 : n) - 8 * h), iota);
+        bh[h] = b + (h / 2) * b_ps + (h & 1) * 8;
+    }
+#define LOADB(H, OFF) (FULL ? _mm256_loadu_ps(bh[H] + (OFF)) : _mm256_maskload_ps(bh[H] + (OFF), mk[H]))
+    __m256 acc[4][4], odd[4];
+#pragma GCC unroll 4
+    for (int h = 0; h < 4; h++) {
+        odd[h] = _mm256_setzero_ps();
+        for (int i = 0; i < 4; i++) acc[i][h] = _mm256_setzero_ps();
+    }
+    int64_t k = 0;
+    if (MR == 1) {
+        for (; k + 1 < kc; k += 2) {
+            const __m256 a0 = _mm256_broadcast_ss(a + k * a_ks), a1 = _mm256_broadcast_ss(a + (k + 1) * a_ks);
+            const int64_t o = k * b_rs;
+#pragma GCC unroll 4
+            for (int h = 0; h < NC; h++) {
+                acc[0][h] = _mm256_fmadd_ps(a0, LOADB(h, o), acc[0][h]);
+                odd[h] = _mm256_fmadd_ps(a1, LOADB(h, o + b_rs), odd[h]);
+            }
+        }
+    }
+    for (; k < kc; k++) {
+        __m256 bq[4];
+#pragma GCC unroll 4
+        for (int h = 0; h < NC; h++) bq[h] = LOADB(h, k * b_rs);
+#pragma GCC unroll 4
+        for (int i = 0; i < MR; i++) {
+            const __m256 av = _mm256_broadcast_ss(a + i * a_rs + k * a_ks);
+#pragma GCC unroll 4
+            for (int h = 0; h < NC; h++) acc[i][h] = _mm256_fmadd_ps(av, bq[h], acc[i][h]);
+        }
+    }
+#undef LOADB
+    const __m256 lo = _mm256_set1_ps(ep->lo), hi = _mm256_set1_ps(ep->hi);
+#pragma GCC unroll 4
+    for (int i = 0; i < MR; i++) {
+        float *cr = c + i * ldc;
+        const __m256 br = _mm256_set1_ps(ep->bias_row ? ep->bias_row[i] : 0.0f);
+#pragma GCC unroll 4
+        for (int h = 0; h < NC; h++) {
+            __m256 v = MR == 1 ? _mm256_add_ps(acc[i][h], odd[h]) : acc[i][h];
+            float *ch = cr + 8 * h;
+            if (ep->add_c) v = _mm256_add_ps(v, FULL ? _mm256_loadu_ps(ch) : _mm256_maskload_ps(ch, mk[h]));
+            if (ep->bias_row) v = _mm256_add_ps(v, br);
+            if (ep->bias_col) {
+                const float *bc = ep->bias_col + 8 * h;
+                v = _mm256_add_ps(v, FULL ? _mm256_loadu_ps(bc) : _mm256_maskload_ps(bc, mk[h]));
+            }
+            if (ep->clamp) v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+            if (FULL) _mm256_storeu_ps(ch, v);
+            else _mm256_maskstore_ps(ch, mk[h], v);
+        }
+        if (ep->act.kind != EK_ACT_NONE) ek__act_avx2(cr, cr, (size_t)n, ep->act);
+    }
+}
+
+#define SMALLM_CASE(MR, NC)                                                                                \
+    case (MR) * 8 + (NC):                                                                                  \
+        if (full) smallm_tpl(MR, NC, 1, kc, a, a_rs, a_ks, bj, b_rs, b_ps, c + j, ldc, cols, &e);          \
+        else smallm_tpl(MR, NC, 0, kc, a, a_rs, a_ks, bj, b_rs, b_ps, c + j, ldc, cols, &e);               \
+        break
+
+T void ek__smallm_avx2(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                       int64_t b_ps, float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep) {
+    ek__epilogue e = *ep;
+    const int64_t width = m <= 2 ? 32 : 16;
+    for (int64_t j = 0; j < n; j += width) {
+        const int64_t cols = n - j < width ? n - j : width;
+        const int full = cols % 8 == 0;
+        const float *bj = b + (j / 16) * b_ps;
+        e.bias_col = ep->bias_col ? ep->bias_col + j : NULL;
+        switch (m * 8 + (int)((cols + 7) / 8)) {
+            SMALLM_CASE(1, 1); SMALLM_CASE(1, 2); SMALLM_CASE(1, 3); SMALLM_CASE(1, 4);
+            SMALLM_CASE(2, 1); SMALLM_CASE(2, 2); SMALLM_CASE(2, 3); SMALLM_CASE(2, 4);
+            SMALLM_CASE(3, 1); SMALLM_CASE(3, 2);
+            SMALLM_CASE(4, 1); SMALLM_CASE(4, 2);
+            default: break;
+        }
     }
 }
 #endif

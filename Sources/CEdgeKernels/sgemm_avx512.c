@@ -3,6 +3,8 @@
  * two 16-column B panels → 24 zmm accumulators, 2 B loads + 12 embedded broadcasts per k).
  * Smaller edge tiles instantiate the same template with one A and/or one B panel; columns
  * past n are handled with write masks. Fused epilogue (beta, bias, clamp, activation).
+ * Small-M kernel: up to 4 rows × 64 columns per pass (one zmm per row and 16 columns); with one
+ * row, even and odd k go to separate accumulators so eight FMA chains hide the FMA latency.
  */
 #if defined(__x86_64__)
 #include "internal.h"
@@ -89,6 +91,83 @@ T void ek__ukernel_avx512(int64_t kc, const float *a, int64_t a_ps, const float 
     } else {
         if (n > 16) ukernel_tpl(1, 2, kc, a, a_ps, b, b_rs, b_ps, c, ldc, m, n, ep);
         else ukernel_tpl(1, 1, kc, a, a_ps, b, b_rs, b_ps, c, ldc, m, n, ep);
+    }
+}
+
+/* Rows 0..MR-1 × panels 0..NP-1 (masks mk) of the small-M product, epilogue included. */
+EK__INLINE T void smallm_tpl(const int MR, const int NP, int64_t kc, const float *a, int64_t a_rs, int64_t a_ks,
+                             const float *b, int64_t b_rs, int64_t b_ps, float *c, int64_t ldc, int64_t n,
+                             const ek__epilogue *ep) {
+    __mmask16 mk[4];
+    for (int q = 0; q < 4; q++) {
+        const int64_t r = n - 16 * q;
+        mk[q] = r >= 16 ? (__mmask16)0xFFFF : r > 0 ? (__mmask16)((1u << r) - 1) : 0;
+    }
+    __m512 acc[4][4], odd[4];
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) {
+        odd[q] = _mm512_setzero_ps();
+        for (int i = 0; i < 4; i++) acc[i][q] = _mm512_setzero_ps();
+    }
+    int64_t k = 0;
+    if (MR == 1) {
+        for (; k + 1 < kc; k += 2) {
+            const __m512 a0 = _mm512_set1_ps(a[k * a_ks]), a1 = _mm512_set1_ps(a[(k + 1) * a_ks]);
+            const float *bk = b + k * b_rs;
+#pragma GCC unroll 4
+            for (int q = 0; q < NP; q++) {
+                acc[0][q] = _mm512_fmadd_ps(a0, _mm512_maskz_loadu_ps(mk[q], bk + q * b_ps), acc[0][q]);
+                odd[q] = _mm512_fmadd_ps(a1, _mm512_maskz_loadu_ps(mk[q], bk + b_rs + q * b_ps), odd[q]);
+            }
+        }
+    }
+    for (; k < kc; k++) {
+        __m512 bq[4];
+        const float *bk = b + k * b_rs;
+#pragma GCC unroll 4
+        for (int q = 0; q < NP; q++) bq[q] = _mm512_maskz_loadu_ps(mk[q], bk + q * b_ps);
+#pragma GCC unroll 4
+        for (int i = 0; i < MR; i++) {
+            const __m512 av = _mm512_set1_ps(a[i * a_rs + k * a_ks]);
+#pragma GCC unroll 4
+            for (int q = 0; q < NP; q++) acc[i][q] = _mm512_fmadd_ps(av, bq[q], acc[i][q]);
+        }
+    }
+    const __m512 lo = _mm512_set1_ps(ep->lo), hi = _mm512_set1_ps(ep->hi);
+#pragma GCC unroll 4
+    for (int i = 0; i < MR; i++) {
+        float *cr = c + i * ldc;
+        const __m512 br = _mm512_set1_ps(ep->bias_row ? ep->bias_row[i] : 0.0f);
+#pragma GCC unroll 4
+        for (int q = 0; q < NP; q++) {
+            __m512 v = MR == 1 ? _mm512_add_ps(acc[i][q], odd[q]) : acc[i][q];
+            if (ep->add_c) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk[q], cr + 16 * q));
+            if (ep->bias_row) v = _mm512_add_ps(v, br);
+            if (ep->bias_col) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk[q], ep->bias_col + 16 * q));
+            if (ep->clamp) v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+            _mm512_mask_storeu_ps(cr + 16 * q, mk[q], v);
+        }
+        if (ep->act.kind != EK_ACT_NONE) ek__act_avx512(cr, cr, (size_t)n, ep->act);
+    }
+}
+
+#define SMALLM_CASE(MR, NP) \
+    case (MR) * 8 + (NP): smallm_tpl(MR, NP, kc, a, a_rs, a_ks, bj, b_rs, b_ps, c + j, ldc, cols, &e); break
+
+T void ek__smallm_avx512(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                         int64_t b_ps, float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep) {
+    ek__epilogue e = *ep;
+    for (int64_t j = 0; j < n; j += 64) {
+        const int64_t cols = n - j < 64 ? n - j : 64;
+        const float *bj = b + (j / 16) * b_ps;
+        e.bias_col = ep->bias_col ? ep->bias_col + j : NULL;
+        switch (m * 8 + (int)((cols + 15) / 16)) {
+            SMALLM_CASE(1, 1); SMALLM_CASE(1, 2); SMALLM_CASE(1, 3); SMALLM_CASE(1, 4);
+            SMALLM_CASE(2, 1); SMALLM_CASE(2, 2); SMALLM_CASE(2, 3); SMALLM_CASE(2, 4);
+            SMALLM_CASE(3, 1); SMALLM_CASE(3, 2); SMALLM_CASE(3, 3); SMALLM_CASE(3, 4);
+            SMALLM_CASE(4, 1); SMALLM_CASE(4, 2); SMALLM_CASE(4, 3); SMALLM_CASE(4, 4);
+            default: break;
+        }
     }
 }
 #endif

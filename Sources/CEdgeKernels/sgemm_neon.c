@@ -2,6 +2,9 @@
  * sgemm_neon.c — AArch64 NEON SGEMM micro-kernel: 6 rows × 16 columns (24 q-register
  * accumulators, 4 B loads + A in 2 registers, lane-indexed FMLA). Full tiles store with the
  * fused epilogue in registers; partial tiles go through the scalar tile epilogue.
+ * Small-M kernel: 1–2 rows × 32 columns or 3–4 rows × 16 columns per pass over whole 16-column
+ * panels (one row: even/odd k in separate accumulators); a ragged last panel goes to the scalar
+ * small-M kernel (NEON has no masked loads, and plain B must not be read past column n).
  */
 #if defined(__aarch64__)
 #include "internal.h"
@@ -52,6 +55,78 @@ void ek__ukernel_neon(int64_t kc, const float *a, int64_t a_ps, const float *b, 
         for (int i = 0; i < 6; i++)
             for (int j = 0; j < 4; j++) vst1q_f32(tile + i * 16 + 4 * j, acc[i][j]);
         ek__store_tile_scalar(tile, 16, c, ldc, m, n, ep, ek__act_neon);
+    }
+}
+
+/* Rows 0..MR-1 × full 16-column panels 0..NP-1 of the small-M product, epilogue included. */
+static inline __attribute__((always_inline)) void smallm_tpl(const int MR, const int NP, int64_t kc, const float *a,
+                                                             int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                                                             int64_t b_ps, float *c, int64_t ldc,
+                                                             const ek__epilogue *ep) {
+    float32x4_t acc[4][8], odd[8];
+    for (int h = 0; h < 8; h++) {
+        odd[h] = vdupq_n_f32(0.0f);
+        for (int i = 0; i < 4; i++) acc[i][h] = vdupq_n_f32(0.0f);
+    }
+    int64_t k = 0;
+    if (MR == 1) {
+        for (; k + 1 < kc; k += 2) {
+            const float a0 = a[k * a_ks], a1 = a[(k + 1) * a_ks];
+            const float *bk = b + k * b_rs;
+            for (int h = 0; h < 4 * NP; h++) {
+                const float *bh = bk + (h / 4) * b_ps + (h & 3) * 4;
+                acc[0][h] = vfmaq_n_f32(acc[0][h], vld1q_f32(bh), a0);
+                odd[h] = vfmaq_n_f32(odd[h], vld1q_f32(bh + b_rs), a1);
+            }
+        }
+    }
+    for (; k < kc; k++) {
+        float32x4_t bq[8];
+        const float *bk = b + k * b_rs;
+        for (int h = 0; h < 4 * NP; h++) bq[h] = vld1q_f32(bk + (h / 4) * b_ps + (h & 3) * 4);
+        for (int i = 0; i < MR; i++) {
+            const float ai = a[i * a_rs + k * a_ks];
+            for (int h = 0; h < 4 * NP; h++) acc[i][h] = vfmaq_n_f32(acc[i][h], bq[h], ai);
+        }
+    }
+    const float32x4_t lo = vdupq_n_f32(ep->lo), hi = vdupq_n_f32(ep->hi);
+    for (int i = 0; i < MR; i++) {
+        float *cr = c + i * ldc;
+        for (int h = 0; h < 4 * NP; h++) {
+            float32x4_t v = MR == 1 ? vaddq_f32(acc[i][h], odd[h]) : acc[i][h];
+            if (ep->add_c) v = vaddq_f32(v, vld1q_f32(cr + 4 * h));
+            if (ep->bias_row) v = vaddq_f32(v, vdupq_n_f32(ep->bias_row[i]));
+            if (ep->bias_col) v = vaddq_f32(v, vld1q_f32(ep->bias_col + 4 * h));
+            if (ep->clamp) v = vminq_f32(vmaxq_f32(v, lo), hi);
+            vst1q_f32(cr + 4 * h, v);
+        }
+        if (ep->act.kind != EK_ACT_NONE) ek__act_neon(cr, cr, (size_t)(16 * NP), ep->act);
+    }
+}
+
+#define SMALLM_CASE(MR, NP) \
+    case (MR) * 8 + (NP): smallm_tpl(MR, NP, kc, a, a_rs, a_ks, bj, b_rs, b_ps, c + j, ldc, &e); break
+
+void ek__smallm_neon(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                     int64_t b_ps, float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep) {
+    ek__epilogue e = *ep;
+    const int64_t width = m <= 2 ? 32 : 16, whole = n / 16 * 16;
+    for (int64_t j = 0; j < whole; j += width) {
+        const int64_t cols = whole - j < width ? whole - j : width;
+        const float *bj = b + (j / 16) * b_ps;
+        e.bias_col = ep->bias_col ? ep->bias_col + j : NULL;
+        switch (m * 8 + (int)(cols / 16)) {
+            SMALLM_CASE(1, 1); SMALLM_CASE(1, 2);
+            SMALLM_CASE(2, 1); SMALLM_CASE(2, 2);
+            SMALLM_CASE(3, 1);
+            SMALLM_CASE(4, 1);
+            default: break;
+        }
+    }
+    if (whole < n) {
+        const int64_t j = whole;
+        e.bias_col = ep->bias_col ? ep->bias_col + j : NULL;
+        ek__smallm_ref(kc, a, a_rs, a_ks, b + (j / 16) * b_ps, b_rs, b_ps, c + j, ldc, m, n - j, &e, ek__act_neon);
     }
 }
 #endif

@@ -40,3 +40,26 @@ void ek__ukernel_scalar(int64_t kc, const float *a, int64_t a_ps, const float *b
     }
     ek__store_tile_scalar(&acc[0][0], 16, c, ldc, m, n, ep, ek__act_scalar);
 }
+
+void ek__smallm_ref(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs, int64_t b_ps,
+                    float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep, ek__act_fn act) {
+    ek__epilogue e = *ep;
+    for (int64_t j0 = 0; j0 < n; j0 += 16, b += b_ps) {
+        const int cols = (int)(n - j0 < 16 ? n - j0 : 16);
+        float acc[EK__SMALL_M][16] = {{0}};
+        for (int64_t k = 0; k < kc; k++) {
+            const float *bk = b + k * b_rs;
+            for (int i = 0; i < m; i++) {
+                const float ai = a[i * a_rs + k * a_ks];
+                for (int j = 0; j < cols; j++) acc[i][j] += ai * bk[j];
+            }
+        }
+        e.bias_col = ep->bias_col ? ep->bias_col + j0 : NULL;
+        ek__store_tile_scalar(&acc[0][0], 16, c + j0, ldc, m, cols, &e, act);
+    }
+}
+
+void ek__smallm_scalar(int64_t kc, const float *a, int64_t a_rs, int64_t a_ks, const float *b, int64_t b_rs,
+                       int64_t b_ps, float *c, int64_t ldc, int m, int64_t n, const ek__epilogue *ep) {
+    ek__smallm_ref(kc, a, a_rs, a_ks, b, b_rs, b_ps, c, ldc, m, n, ep, ek__act_scalar);
+}

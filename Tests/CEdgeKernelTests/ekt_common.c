@@ -160,11 +160,14 @@ int ekt_run_all(int verbose) {
     f += ekt_crc32c(verbose);
     f += ekt_activations(verbose);
     f += ekt_softmax(verbose);
+    f += ekt_pool2d(verbose);
+    f += ekt_global_pool(verbose);
     f += ekt_im2col(verbose);
     f += ekt_depthwise(verbose);
     f += ekt_conv_small_cin(verbose);
     f += ekt_sgemm(verbose);
     f += ekt_sgemm_packed(verbose);
+    f += ekt_sgemm_small_m(verbose);
     f += ekt_sgemm_threads(verbose);
     f += ekt_quantize(verbose);
     f += ekt_qgemm(verbose);

@@ -242,3 +242,63 @@ int ekt_sgemm_packed(int verbose) {
     ek_set_isa(prev);
     return ekt_done(&c);
 }
+
+/* Small M (the GEMV-like path, M <= 4, and M = 5, 6 just past it): plain (all trans combos), packed B,
+ * packed A, ragged and whole panel widths, several K blocks, and a pool large enough to split N. */
+int ekt_sgemm_small_m(int verbose) {
+    ekt_ctx c = {"sgemm_small_m", verbose, 0, 0};
+    ekt_rng r = {0x5EED5EEDull};
+    int isas[4];
+    const int nisa = ekt_isas(isas);
+    const int prev = ek_active_isa();
+    const int64_t ns[] = {1, 5, 8, 15, 16, 17, 24, 32, 33, 48, 64, 65, 100, 192, 2100};
+    const int64_t ks[] = {1, 2, 7, 64, 257, 600};
+    ek_pool *pool2 = ek_pool_create(2);
+    int idx = 0;
+    for (int64_t M = 1; M <= 6; M++)
+        for (size_t ni = 0; ni < sizeof ns / sizeof ns[0]; ni++)
+            for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++, idx++) {
+                const int64_t N = ns[ni], K = ks[ki];
+                if (N * K > 200000) continue;
+                ek_pool *pool = (idx & 4) ? pool2 : NULL;
+                gemm_case g;
+                case_init(&g, &r, M, N, K, idx & 1, (idx >> 1) & 1, (idx >> 3) & 1, idx % 3, k_acts[(idx * 3) % 8],
+                          idx % 3);
+                run_plain(&c, &g, isas, nisa, pool);
+                case_free(&g);
+                /* packed B, then packed A (trans flags rotate) */
+                case_init(&g, &r, M, N, K, 0, idx & 1, (idx >> 2) & 1, (idx + 1) % 3, k_acts[(idx * 5 + 1) % 8],
+                          idx % 2);
+                void *pb = NULL, *pa = NULL;
+                if (posix_memalign(&pb, 64, ek_sgemm_packed_b_size(K, N)) != 0) abort();
+                ek_sgemm_pack_b(g.tb, K, N, g.B, g.ldb, pb);
+                for (int t = 0; t < nisa; t++) {
+                    ek_set_isa(isas[t]);
+                    float *C = case_c(&g);
+                    ek_sgemm_packed_b(M, N, K, g.A, g.lda, pb, g.beta ? 1.0f : 0.0f, C, g.ldc,
+                                      g.bias_mode ? g.bias : NULL, g.bias_mode, g.act, pool);
+                    case_check(&c, &g, C, "small_m packed_b", isas[t]);
+                    free(C);
+                }
+                free(pb);
+                case_free(&g);
+                case_init(&g, &r, M, N, K, idx & 1, 0, (idx >> 1) & 1, (idx + 2) % 3, k_acts[(idx * 7 + 2) % 8],
+                          (idx + 1) % 2);
+                if (posix_memalign(&pa, 64, ek_sgemm_packed_a_size(M, K)) != 0) abort();
+                ek_sgemm_pack_a(g.ta, M, K, g.A, g.lda, pa);
+                for (int t = 0; t < nisa; t++) {
+                    ek_set_isa(isas[t]);
+                    float *C = case_c(&g);
+                    ek_sgemm_packed_a(M, N, K, pa, g.B, g.ldb, g.beta ? 1.0f : 0.0f, C, g.ldc,
+                                      g.bias_mode ? g.bias : NULL, g.bias_mode, g.act, pool);
+                    case_check(&c, &g, C, "small_m packed_a", isas[t]);
+                    free(C);
+                }
+                free(pa);
+                case_free(&g);
+                ek_set_isa(prev);
+            }
+    ek_pool_destroy(pool2);
+    ek_set_isa(prev);
+    return ekt_done(&c);
+}

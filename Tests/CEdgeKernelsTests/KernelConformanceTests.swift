@@ -22,10 +22,13 @@ final class KernelConformanceTests: XCTestCase {
     func testSgemm() { check("sgemm", ekt_sgemm) }
     func testSgemmThreaded() { check("sgemm_threads", ekt_sgemm_threads) }
     func testSgemmPacked() { check("sgemm_packed", ekt_sgemm_packed) }
+    func testSgemmSmallM() { check("sgemm_small_m", ekt_sgemm_small_m) }
     func testIm2col() { check("im2col", ekt_im2col) }
     func testDepthwise() { check("depthwise", ekt_depthwise) }
     func testConvSmallCin() { check("conv_small_cin", ekt_conv_small_cin) }
     func testActivations() { check("activations", ekt_activations) }
     func testSoftmax() { check("softmax", ekt_softmax) }
+    func testPool2d() { check("pool2d", ekt_pool2d) }
+    func testGlobalPool() { check("global_pool", ekt_global_pool) }
     func testCrc32c() { check("crc32c", ekt_crc32c) }
 }

@@ -51,6 +51,11 @@ final class PoolTests: XCTestCase {
         ([2, 3, 11], TestWindow(kernel: [4], strides: [3], pads: [1, 2])),
         ([1, 2, 5, 6, 7], TestWindow(kernel: [2, 3, 2], strides: [2, 1, 2], pads: [0, 1, 1, 1, 1, 0])),
         ([1, 1, 1, 1], TestWindow(kernel: [1, 1])),
+        // the C kernel's specialised shapes (1×2, 2×2, 3×3; stride 1, 2) on rows wider than a vector
+        ([1, 3, 7, 40], TestWindow(kernel: [1, 2], strides: [1, 2])),
+        ([1, 2, 6, 37], TestWindow(kernel: [2, 2], strides: [1, 1])),
+        ([2, 2, 9, 35], TestWindow(kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1])),
+        ([1, 2, 8, 41], TestWindow(kernel: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0])),
     ]
 
     func testMaxAndAverage() throws {

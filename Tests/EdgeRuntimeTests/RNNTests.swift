@@ -102,6 +102,12 @@ final class RNNTests: XCTestCase {
         Case(lstm: false, direction: "bidirectional", initial: false, lens: [4, 1, 5], layout: 1),
         Case(lstm: false, s: 1, b: 1, i: 1, h: 1),
         Case(lstm: false, s: 6, b: 4, i: 16, h: 32, direction: "bidirectional", lbr: true),
+        // batch 1 (GEMV steps) and batch > 4 (the regular SGEMM tile) around the small-M kernel,
+        // hidden sizes that are not multiples of the vector width
+        Case(lstm: false, s: 9, b: 1, i: 40, h: 64, lbr: true, clip: 2),
+        Case(lstm: false, s: 4, b: 6, i: 5, h: 17, bias: false, lbr: true, lens: [4, 0, 3, 1, 4, 2]),
+        Case(lstm: true, s: 6, b: 1, i: 9, h: 33, clip: 1.5),
+        Case(lstm: true, s: 3, b: 5, i: 7, h: 19, direction: "bidirectional", peepholes: true, lens: [3, 1, 0, 2, 3]),
     ]
 
     func testCellsAgainstReference() throws {

@@ -156,6 +156,27 @@ int ek_conv2d_small_cin_supported(const ek_conv2d_geometry *g);
 int ek_conv2d_small_cin(const float *input, const float *weights, const float *bias, float *output,
                         const ek_conv2d_geometry *g, int64_t out_channels, ek_activation act, ek_pool *pool);
 
+/* ---- pooling (NCHW planes, one call per range of planes) ------------------------------ */
+
+typedef struct {
+    int64_t in_h, in_w, out_h, out_w;
+    int64_t kernel_h, kernel_w, stride_h, stride_w;
+    int64_t pad_top, pad_left, pad_bottom, pad_right;  /* end pads count only for count_include_pad */
+} ek_pool2d_geometry;
+
+/**
+ * 2-D MaxPool (is_max) / AveragePool, dilation 1: `planes` planes [in_h, in_w] → [out_h, out_w].
+ * Window (oh, ow) covers rows oh·stride_h − pad_top + [0, kernel_h) and likewise for columns.
+ * Average divides by the taps inside the input, or with count_include_pad by the taps inside
+ * the padded input (ONNX). A window with no tap in the input yields -FLT_MAX (max) or 0 (average).
+ * Vectorised across output columns (fast for kernel width 1–3, stride 1–2).
+ */
+void ek_pool2d(const float *in, float *out, int64_t planes, const ek_pool2d_geometry *g, int is_max,
+               int count_include_pad);
+
+/** y[p] = mean (or max, is_max) of the `plane` contiguous values of plane p, for p < planes. */
+void ek_global_pool(const float *x, float *y, int64_t planes, int64_t plane, int is_max);
+
 /* ---- row-wise reductions ---------------------------------------------------------- */
 
 /** Softmax (log_softmax != 0: log-softmax) over each of `rows` contiguous rows of `cols`. */
@@ -173,6 +194,7 @@ _Static_assert(offsetof(ek_activation, alpha) == 4 && offsetof(ek_activation, be
 _Static_assert(sizeof(ek_conv2d_geometry) == 13 * sizeof(int64_t), "ek_conv2d_geometry: 13 int64 fields");
 _Static_assert(offsetof(ek_conv2d_geometry, kernel_h) == 3 * sizeof(int64_t), "ek_conv2d_geometry layout");
 _Static_assert(offsetof(ek_conv2d_geometry, out_w) == 12 * sizeof(int64_t), "ek_conv2d_geometry layout");
+_Static_assert(sizeof(ek_pool2d_geometry) == 12 * sizeof(int64_t), "ek_pool2d_geometry: 12 int64 fields");
 #endif
 
 #ifdef __cplusplus

@@ -1,8 +1,12 @@
+import CEdgeKernels
+
 /// ONNX MaxPool and AveragePool (float32, 1-D/2-D/3-D): kernel_shape, strides, pads,
 /// dilations, ceil_mode, auto_pad and (AveragePool) count_include_pad. MaxPool's optional
 /// Indices output is not supported.
 ///
-/// Each spatial axis gets precomputed tap ranges. The kernel works a whole output row at a
+/// 2-D (and 1-D) windows without dilation run the C kernel `ek_pool2d` (vectorised across output
+/// columns; specialised for the common 1×2, 2×2, 3×3 kernels with stride 1 or 2). Otherwise
+/// each spatial axis gets precomputed tap ranges and the Swift loop works a whole output row at a
 /// time: for each kernel tap it sweeps the output columns whose tap lands inside the input
 /// (a long, branch-free inner loop), then divides by the window counts (AveragePool).
 enum PoolOps: OpDefinition {
@@ -76,6 +80,22 @@ enum PoolOps: OpDefinition {
         let outD = w.output.d, outH = w.output.h, outW = w.output.w, kw = w.kernel.w
         let sw = w.stride.w, padW = w.pad.w
         let pool = ctx.options.pool, work = planes * w.output.count * w.kernel.count
+        if w.kernel.d == 1 && w.input.d == 1 && w.output.d == 1 && w.pad.d == 0 && dh == 1 && dw == 1 {
+            let g = ek_pool2d_geometry(in_h: Int64(inH), in_w: Int64(inW), out_h: Int64(outH), out_w: Int64(outW),
+                                       kernel_h: Int64(w.kernel.h), kernel_w: Int64(kw),
+                                       stride_h: Int64(w.stride.h), stride_w: Int64(sw),
+                                       pad_top: Int64(w.pad.h), pad_left: Int64(padW),
+                                       pad_bottom: Int64(pads3[1]), pad_right: Int64(pads3[2]))
+            let outPlane = outH * outW, maxFlag: Int32 = isMax ? 1 : 0, padFlag: Int32 = includePad ? 1 : 0
+            return Prepared(outputTypes: [outType]) { io in
+                let src = io.floats(0), dst = io.outputFloats(0)
+                parallelFor(pool, planes, work: work) { first, end in
+                    withUnsafePointer(to: g) {
+                        ek_pool2d(src + first * inPlane, dst + first * outPlane, Int64(end - first), $0, maxFlag, padFlag)
+                    }
+                }
+            }
+        }
         return Prepared(outputTypes: [outType]) { io in
             let src = io.floats(0), dst = io.outputFloats(0)
             parallelFor(pool, planes, work: work) { first, end in
@@ -114,7 +134,8 @@ enum PoolOps: OpDefinition {
     }
 }
 
-/// ONNX GlobalAveragePool and GlobalMaxPool: one value per (image, channel) over all spatial axes.
+/// ONNX GlobalAveragePool and GlobalMaxPool: one value per (image, channel) over all spatial axes
+/// (`ek_global_pool`: a vectorised per-plane sum or max).
 enum GlobalPoolOps: OpDefinition {
     static let opTypes = ["GlobalAveragePool", "GlobalMaxPool"]
 
@@ -130,18 +151,7 @@ enum GlobalPoolOps: OpDefinition {
         return Prepared(outputTypes: [outType]) { io in
             let src = io.floats(0), dst = io.outputFloats(0)
             parallelFor(pool, planes, work: planes * plane) { first, end in
-                for p in first..<end {
-                    let xp = src + p * plane
-                    if isMax {
-                        var m = xp[0]
-                        for i in 1..<plane { m = max(m, xp[i]) }
-                        dst[p] = m
-                    } else {
-                        var s: Float = 0
-                        for i in 0..<plane { s += xp[i] }
-                        dst[p] = s / Float(plane)
-                    }
-                }
+                ek_global_pool(src + first * plane, dst + first, Int64(end - first), Int64(plane), isMax ? 1 : 0)
             }
         }
     }

@@ -7,7 +7,9 @@ import Glibc
 ///
 /// Scratch (floats): `xw` [seq·batch, G·H] input projections of all steps, `h` and `c`
 /// [batch, H] running state, `gates` [batch, G·H] hidden projections of one step, `rh`
-/// [batch, H] (GRU: r ⊙ h), `bias` [G·H] combined input-side bias.
+/// [batch, H] (GRU: r ⊙ h; LSTM: tanh(C')), `bias` [G·H]: the combined input-side bias while the
+/// input projections run, then the hidden-side bias of the per-step product (GRU with
+/// linear_before_reset: 0 for z|r, Rbh for h), so every step is one bias-fused SGEMM.
 /// Gate order (ONNX): LSTM i, o, f, c; GRU z, r, h.
 struct RecurrentPlan: @unchecked Sendable {
     enum SequenceLengths { case full, int32, int64 }
@@ -30,11 +32,12 @@ struct RecurrentPlan: @unchecked Sendable {
 
     var gates: Int { lstm ? 4 : 3 }
     var gh: Int { gates * hidden }
-    /// R is multiplied in parts of rows: LSTM one (all 4 gates), GRU two (z|r, then h).
-    var rPartCount: Int { lstm ? 1 : 2 }
+    /// R is multiplied in parts of rows: one (all gates) for LSTM and for GRU with
+    /// linear_before_reset (every gate reads H); otherwise two for GRU (z|r, then h, which reads r ⊙ H).
+    var rPartCount: Int { lstm || linearBeforeReset ? 1 : 2 }
     /// Rows [start, start + rows) of R in part `p`.
     @inline(__always) func rPart(_ p: Int) -> (start: Int, rows: Int) {
-        lstm ? (0, 4 * hidden) : (p == 0 ? (0, 2 * hidden) : (2 * hidden, hidden))
+        rPartCount == 1 ? (0, gh) : (p == 0 ? (0, 2 * hidden) : (2 * hidden, hidden))
     }
 
     var hOffset: Int { seq * batch * gh }
@@ -78,17 +81,18 @@ struct RecurrentPlan: @unchecked Sendable {
         }
     }
 
-    /// out[batch, rows] (row stride `gh`) = a[batch, H] · R_part(d)ᵀ.
-    func hiddenProduct(_ io: KernelIO, _ a: UnsafePointer<Float>, part: Int, dir d: Int, _ out: UnsafeMutablePointer<Float>) {
+    /// out[batch, rows] (row stride `gh`) = a[batch, H] · R_part(d)ᵀ (+ bias per column).
+    func hiddenProduct(_ io: KernelIO, _ a: UnsafePointer<Float>, part: Int, dir d: Int, _ out: UnsafeMutablePointer<Float>,
+                       bias: UnsafePointer<Float>? = nil) {
         let (start, rows) = rPart(part)
-        let none = Int32(EK_BIAS_NONE.rawValue), act = FusedActivation.none.kernelValue
+        let mode = Int32((bias == nil ? EK_BIAS_NONE : EK_BIAS_PER_COL).rawValue), act = FusedActivation.none.kernelValue
         if part < packedR.count {
             ek_sgemm_packed_b(Int64(batch), Int64(rows), Int64(hidden), a, Int64(hidden), packedR[part].pointer(d),
-                              0, out, Int64(gh), nil, none, act, pool)
+                              0, out, Int64(gh), bias, mode, act, pool)
         } else {
             let r = io.floats(2) + d * gh * hidden + start * hidden
             ek_sgemm(0, 1, Int64(batch), Int64(rows), Int64(hidden), a, Int64(hidden), r, Int64(hidden),
-                     0, out, Int64(gh), nil, none, act, pool)
+                     0, out, Int64(gh), bias, mode, act, pool)
         }
     }
 
@@ -113,6 +117,13 @@ struct RecurrentPlan: @unchecked Sendable {
                 ek_sgemm(0, 1, Int64(seq * batch), Int64(gh), Int64(inputSize), x, Int64(inputSize),
                          io.floats(1) + d * gh * inputSize, Int64(inputSize), 0, xw, Int64(gh), biasPtr, mode, act, pool)
             }
+            // GRU with linear_before_reset: Rbh becomes the bias of the per-step product's h columns.
+            var stepBias: UnsafePointer<Float>? = nil
+            if hasBias && !lstm && linearBeforeReset {
+                bias.update(repeating: 0, count: 2 * hidden)
+                (bias + 2 * hidden).update(from: io.floats(3) + d * 2 * gh + gh + 2 * hidden, count: hidden)
+                stepBias = UnsafePointer(bias)
+            }
             for b in 0..<batch {
                 let hb = h + b * hidden, cb = c + b * hidden
                 if hasInitialH { hb.update(from: io.floats(5) + stateIndex(d, b), count: hidden) } else { hb.update(repeating: 0, count: hidden) }
@@ -121,7 +132,7 @@ struct RecurrentPlan: @unchecked Sendable {
             let reverse = reverseOnly || d == 1
             for step in 0..<seq {
                 let t = reverse ? seq - 1 - step : step
-                if lstm { lstmStep(io, t: t, dir: d) } else { gruStep(io, t: t, dir: d) }
+                if lstm { lstmStep(io, t: t, dir: d) } else { gruStep(io, t: t, dir: d, bias: stepBias) }
                 if wantY {
                     let y = io.outputFloats(0)
                     for b in 0..<batch {

@@ -20,11 +20,14 @@ int ekt_pool(int verbose);
 int ekt_sgemm(int verbose);          /* all trans/beta/bias/act combos, odd sizes, strides */
 int ekt_sgemm_threads(int verbose);  /* pools of 1..4 threads */
 int ekt_sgemm_packed(int verbose);   /* packed-A and packed-B variants (incl. cross-ISA packing) */
+int ekt_sgemm_small_m(int verbose);  /* M <= 6: the small-M (GEMV) path, plain and packed operands */
 int ekt_im2col(int verbose);
 int ekt_depthwise(int verbose);
 int ekt_conv_small_cin(int verbose); /* ek_conv2d_small_cin vs a double reference */
 int ekt_activations(int verbose);
 int ekt_softmax(int verbose);
+int ekt_pool2d(int verbose);         /* max/avg 2-D pooling: fast kernel shapes, padding, ceil, include_pad */
+int ekt_global_pool(int verbose);    /* global average/max over planes */
 int ekt_crc32c(int verbose);
 /* quantized / sparse kernels (edge_qkernels.h): int8 results bit-exact vs the scalar spec on every
  * ISA and dot-product variant; int4 and sparse within the stated float tolerance */

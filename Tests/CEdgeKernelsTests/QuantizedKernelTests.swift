@@ -7,26 +7,14 @@ import CEdgeKernels
 import XCTest
 
 final class QuantizedKernelTests: XCTestCase {
-    private var verbose: Int32 {
-        ProcessInfo.processInfo.environment["EK_TEST_VERBOSE"].flatMap { Int32($0) } ?? 0
-    }
-
-    private func check(_ name: String, _ group: (Int32) -> Int32, file: StaticString = #filePath, line: UInt = #line) {
-        var failures = group(verbose)
-        if failures != 0 && verbose == 0 {
-            failures = group(1)  // re-run verbosely so the log shows what failed
-        }
-        XCTAssertEqual(failures, 0, "\(name): \(failures) conformance failures", file: file, line: line)
-    }
-
-    func testQuantizeHelpers() { check("quantize", ekt_quantize) }
-    func testInt8Gemm() { check("qgemm", ekt_qgemm) }
-    func testInt8GemmThreaded() { check("qgemm_threads", ekt_qgemm_threads) }
-    func testInt8GemmExtremeK() { check("qgemm_extreme", ekt_qgemm_extreme) }
-    func testInt8ConvAndDepthwise() { check("qconv", ekt_qconv) }
-    func testInt4Gemm() { check("q4gemm", ekt_q4gemm) }
-    func testQuantizedEmbeddings() { check("qembed", ekt_qembed) }
-    func testSparseGemm() { check("spgemm", ekt_spgemm) }
+    func testQuantizeHelpers() { assertConformance("quantize", ekt_quantize) }
+    func testInt8Gemm() { assertConformance("qgemm", ekt_qgemm) }
+    func testInt8GemmThreaded() { assertConformance("qgemm_threads", ekt_qgemm_threads) }
+    func testInt8GemmExtremeK() { assertConformance("qgemm_extreme", ekt_qgemm_extreme) }
+    func testInt8ConvAndDepthwise() { assertConformance("qconv", ekt_qconv) }
+    func testInt4Gemm() { assertConformance("q4gemm", ekt_q4gemm) }
+    func testQuantizedEmbeddings() { assertConformance("qembed", ekt_qembed) }
+    func testSparseGemm() { assertConformance("spgemm", ekt_spgemm) }
 
     /// The Swift-visible struct has the layout the C side asserts.
     func testOutputStructLayout() {

@@ -151,6 +151,11 @@ static void pack_b(int trans, const float *B, int64_t ldb, int64_t k0, int64_t k
 #define EK__DIRECT_B_MC_BLOCKS 4
 #endif
 
+/* Direct B with K slices up to this deep: loop row tiles outer (see gemm_block). */
+#ifndef EK__ROWS_OUTER_MAX_K
+#define EK__ROWS_OUTER_MAX_K 64
+#endif
+
 /* ---- driver ------------------------------------------------------------------------------------ */
 
 typedef struct {
@@ -334,7 +339,14 @@ static void gemm_block(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, i
                     ap = bufA;
                     a_ps = kc * 6;
                 }
-                for (int64_t jr = 0; jr < nc; jr += NR) {
+                /* Tile order: normally column strip outer (its B micro-panel stays in L1 across the row
+                 * tiles); for small K with B read in place, row tile outer so C is written as MR
+                 * sequential row streams instead of mc scattered ones (B's block stays in L2). */
+                const int rows_outer = direct_b && kc <= EK__ROWS_OUTER_MAX_K;
+                const int64_t ntj = (nc + NR - 1) / NR, nti = (mc + MR - 1) / MR;
+                for (int64_t t = 0; t < ntj * nti; t++) {
+                    const int64_t jr = (rows_outer ? t % ntj : t / nti) * NR;
+                    const int64_t ir = (rows_outer ? t / ntj : t % nti) * MR;
                     const int n = (int)(nc - jr < NR ? nc - jr : NR);
                     const float *b;
                     int64_t b_rs = 16, b_ps_tile = b_ps;
@@ -349,16 +361,14 @@ static void gemm_block(const gemm_args *g, int64_t m0, int64_t m1, int64_t n0, i
                         b_ps_tile = kc * 16;
                     }
                     ep.bias_col = (first && bias_col) ? bias_col + jc + jr : NULL;
-                    for (int64_t ir = 0; ir < mc; ir += MR) {
-                        const int m = (int)(mc - ir < MR ? mc - ir : MR);
-                        ep.bias_row = (first && bias_row) ? bias_row + ic + ir : NULL;
-                        if (m <= EK__SMALL_M && m < MR - 2)  /* ragged last rows (M = 49: one row of 12) */
-                            impl->smallm(kc, ap + (ir / 6) * a_ps, 1, 6, b, b_rs, b_ps_tile,
-                                         g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
-                        else
-                            impl->ukernel(kc, ap + (ir / 6) * a_ps, a_ps, b, b_rs, b_ps_tile,
-                                          g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
-                    }
+                    const int m = (int)(mc - ir < MR ? mc - ir : MR);
+                    ep.bias_row = (first && bias_row) ? bias_row + ic + ir : NULL;
+                    if (m <= EK__SMALL_M && m < MR - 2)  /* ragged last rows (M = 49: one row of 12) */
+                        impl->smallm(kc, ap + (ir / 6) * a_ps, 1, 6, b, b_rs, b_ps_tile,
+                                     g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
+                    else
+                        impl->ukernel(kc, ap + (ir / 6) * a_ps, a_ps, b, b_rs, b_ps_tile,
+                                      g->C + (ic + ir) * g->ldc + jc + jr, g->ldc, m, n, &ep);
                 }
             }
         }

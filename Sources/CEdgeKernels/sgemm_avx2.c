@@ -45,6 +45,8 @@ T void ek__ukernel_avx2(int64_t kc, const float *a, int64_t a_ps, const float *b
         bc1 = full ? _mm256_loadu_ps(ep->bias_col + 8) : _mm256_maskload_ps(ep->bias_col + 8, mk1);
     }
     const __m256 lo = _mm256_set1_ps(ep->lo), hi = _mm256_set1_ps(ep->hi);
+    const int hswish = ep->act.kind == EK_ACT_HARD_SWISH, call_act = ep->act.kind != EK_ACT_NONE && !hswish;
+    const __m256 sixth = _mm256_set1_ps(1.0f / 6.0f), half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
     for (int i = 0; i < 6; i++) {
         if (i >= m) break;
         float *cr = c + i * ldc;
@@ -66,6 +68,10 @@ T void ek__ukernel_avx2(int64_t kc, const float *a, int64_t a_ps, const float *b
             v0 = _mm256_min_ps(_mm256_max_ps(v0, lo), hi);
             v1 = _mm256_min_ps(_mm256_max_ps(v1, lo), hi);
         }
+        if (hswish) { /* x · min(max(x/6 + 0.5, 0), 1), inline (as ek__act_avx2) */
+            v0 = _mm256_mul_ps(v0, _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(v0, sixth, half), _mm256_setzero_ps()), one));
+            v1 = _mm256_mul_ps(v1, _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(v1, sixth, half), _mm256_setzero_ps()), one));
+        }
         if (full) {
             _mm256_storeu_ps(cr, v0);
             _mm256_storeu_ps(cr + 8, v1);
@@ -73,7 +79,7 @@ T void ek__ukernel_avx2(int64_t kc, const float *a, int64_t a_ps, const float *b
             _mm256_maskstore_ps(cr, mk0, v0);
             _mm256_maskstore_ps(cr + 8, mk1, v1);
         }
-        if (ep->act.kind != EK_ACT_NONE) ek__act_avx2(cr, cr, (size_t)n, ep->act);
+        if (call_act) ek__act_avx2(cr, cr, (size_t)n, ep->act);
     }
 }
 

@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <immintrin.h>
+#include <math.h>
 
 #define T EK__TARGET_AVX512
 
@@ -24,10 +25,12 @@ EK__INLINE T void ukernel_tpl(const int MP, const int NP, int64_t kc, const floa
                               const float *b, int64_t b_rs, int64_t b_ps, float *c, int64_t ldc, int m, int n,
                               const ek__epilogue *ep) {
     __m512 acc[12][2];
+    /* C not read: start the accumulators at the row bias (saves one add per vector in the epilogue) */
+    const int bias_init = !ep->add_c && ep->bias_row;
 #pragma GCC unroll 12
     for (int i = 0; i < 12; i++) {
-        acc[i][0] = _mm512_setzero_ps();
-        acc[i][1] = _mm512_setzero_ps();
+        acc[i][0] = (bias_init && i < m) ? _mm512_set1_ps(ep->bias_row[i]) : _mm512_setzero_ps();
+        acc[i][1] = acc[i][0];
     }
     const float *a0 = a, *a1 = a + a_ps;
     const float *bq = b + b_ps;
@@ -54,6 +57,9 @@ EK__INLINE T void ukernel_tpl(const int MP, const int NP, int64_t kc, const floa
         if (NP == 2) bc1 = _mm512_maskz_loadu_ps(mk1, ep->bias_col + 16);
     }
     const __m512 lo = _mm512_set1_ps(ep->lo), hi = _mm512_set1_ps(ep->hi);
+    const int clamp_hi = ep->clamp && ep->hi < INFINITY;
+    const int hswish = ep->act.kind == EK_ACT_HARD_SWISH, call_act = ep->act.kind != EK_ACT_NONE && !hswish;
+    const __m512 sixth = _mm512_set1_ps(1.0f / 6.0f), half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
 #pragma GCC unroll 12
     for (int i = 0; i < 6 * MP; i++) {
         if (i < m) {
@@ -63,7 +69,7 @@ EK__INLINE T void ukernel_tpl(const int MP, const int NP, int64_t kc, const floa
                 v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mk0, cr));
                 if (NP == 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mk1, cr + 16));
             }
-            if (ep->bias_row) {
+            if (ep->bias_row && !bias_init) {
                 const __m512 br = _mm512_set1_ps(ep->bias_row[i]);
                 v0 = _mm512_add_ps(v0, br);
                 v1 = _mm512_add_ps(v1, br);
@@ -73,12 +79,21 @@ EK__INLINE T void ukernel_tpl(const int MP, const int NP, int64_t kc, const floa
                 v1 = _mm512_add_ps(v1, bc1);
             }
             if (ep->clamp) {
-                v0 = _mm512_min_ps(_mm512_max_ps(v0, lo), hi);
-                v1 = _mm512_min_ps(_mm512_max_ps(v1, lo), hi);
+                v0 = _mm512_max_ps(v0, lo);
+                v1 = _mm512_max_ps(v1, lo);
+                if (clamp_hi) {
+                    v0 = _mm512_min_ps(v0, hi);
+                    v1 = _mm512_min_ps(v1, hi);
+                }
+            }
+            if (hswish) { /* x · min(max(x/6 + 0.5, 0), 1), as ek__act_avx512 */
+                v0 = _mm512_mul_ps(v0, _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(v0, sixth, half), _mm512_setzero_ps()), one));
+                if (NP == 2)
+                    v1 = _mm512_mul_ps(v1, _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(v1, sixth, half), _mm512_setzero_ps()), one));
             }
             _mm512_mask_storeu_ps(cr, mk0, v0);
             if (NP == 2) _mm512_mask_storeu_ps(cr + 16, mk1, v1);
-            if (ep->act.kind != EK_ACT_NONE) ek__act_avx512(cr, cr, (size_t)n, ep->act);
+            if (call_act) ek__act_avx512(cr, cr, (size_t)n, ep->act);
         }
     }
 }

@@ -38,6 +38,8 @@ void ek__ukernel_neon(int64_t kc, const float *a, int64_t a_ps, const float *b, 
                              {c30, c31, c32, c33}, {c40, c41, c42, c43}, {c50, c51, c52, c53}};
     if (m == 6 && n == 16) {
         const float32x4_t lo = vdupq_n_f32(ep->lo), hi = vdupq_n_f32(ep->hi);
+        const int hswish = ep->act.kind == EK_ACT_HARD_SWISH, call_act = ep->act.kind != EK_ACT_NONE && !hswish;
+        const float32x4_t sixth = vdupq_n_f32(1.0f / 6.0f), half = vdupq_n_f32(0.5f), one = vdupq_n_f32(1.0f);
         for (int i = 0; i < 6; i++) {
             float *cr = c + i * ldc;
             for (int j = 0; j < 4; j++) {
@@ -46,9 +48,11 @@ void ek__ukernel_neon(int64_t kc, const float *a, int64_t a_ps, const float *b, 
                 if (ep->bias_row) v = vaddq_f32(v, vdupq_n_f32(ep->bias_row[i]));
                 if (ep->bias_col) v = vaddq_f32(v, vld1q_f32(ep->bias_col + 4 * j));
                 if (ep->clamp) v = vminq_f32(vmaxq_f32(v, lo), hi);
+                if (hswish) /* x · min(max(x/6 + 0.5, 0), 1), inline (as ek__act_neon) */
+                    v = vmulq_f32(v, vminq_f32(vmaxq_f32(vfmaq_f32(half, v, sixth), vdupq_n_f32(0.0f)), one));
                 vst1q_f32(cr + 4 * j, v);
             }
-            if (ep->act.kind != EK_ACT_NONE) ek__act_neon(cr, cr, 16, ep->act);
+            if (call_act) ek__act_neon(cr, cr, 16, ep->act);
         }
     } else {
         float tile[6 * 16];

@@ -238,6 +238,29 @@ int ekt_sgemm_packed(int verbose) {
             }
         }
     }
+    /* 1×1-conv shapes (packed A, B read in place, small K, per-row bias, beta 0): every activation through the
+     * fused epilogue (bias-initialised accumulators, inline hard-swish), ragged right edges, row tiles outer */
+    const int64_t conv_shapes[][3] = {{72, 1603, 16}, {96, 400, 24}, {24, 77, 40}, {16, 250, 16}, {49, 96, 8}};
+    for (size_t s = 0; s < sizeof conv_shapes / sizeof conv_shapes[0]; s++) {
+        for (int a = 0; a < 8; a++) {
+            const int64_t M = conv_shapes[s][0], N = conv_shapes[s][1], K = conv_shapes[s][2];
+            gemm_case g;
+            case_init(&g, &r, M, N, K, 0, 0, a == 5, a == 3 ? EK_BIAS_NONE : EK_BIAS_PER_ROW, k_acts[a], (int)(s & 1));
+            void *pa = NULL;
+            if (posix_memalign(&pa, 64, ek_sgemm_packed_a_size(M, K)) != 0) abort();
+            ek_sgemm_pack_a(0, M, K, g.A, g.lda, pa);
+            for (int t = 0; t < nisa; t++) {
+                ek_set_isa(isas[t]);
+                float *C = case_c(&g);
+                ek_sgemm_packed_a(M, N, K, pa, g.B, g.ldb, g.beta ? 1.0f : 0.0f, C, g.ldc, g.bias_mode ? g.bias : NULL,
+                                  g.bias_mode, g.act, (a & 1) ? pool2 : NULL);
+                case_check(&c, &g, C, "packed_a conv1x1", isas[t]);
+                free(C);
+            }
+            free(pa);
+            case_free(&g);
+        }
+    }
     ek_pool_destroy(pool2);
     ek_set_isa(prev);
     return ekt_done(&c);

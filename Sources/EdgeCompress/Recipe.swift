@@ -58,7 +58,7 @@ public enum Recipe {
     /// Parses a method string — one method or several joined by `+` or `,`, applied in order —
     /// into steps. Throws `invalid_input` for unknown methods, missing or out-of-range parameters.
     public static func parse(_ method: String, _ o: RecipeOptions) throws(EdgeError) -> [CompressionStep] {
-        let names = method.split(whereSeparator: { $0 == "+" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = method.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "+" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
             throw EdgeError(.invalidInput, "--method is empty; use prune, channel-prune, lowrank or a recipe like channel-prune+prune")
         }

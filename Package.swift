@@ -5,6 +5,7 @@ import PackageDescription
 ///
 /// Layers (dependencies point down only):
 ///   edge-assistant (CLI) → EdgeONNX → EdgeRuntime → CEdgeKernels
+///   edge-assistant (CLI) → EdgeCompress → EdgeRuntime
 let package = Package(
     name: "EdgeAssistant",
     platforms: [.macOS(.v14)],
@@ -12,6 +13,7 @@ let package = Package(
         .executable(name: "edge-assistant", targets: ["EdgeAssistantCLI"]),
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
+        .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,11 +41,17 @@ let package = Package(
             ],
             exclude: ["Generated/onnx.proto"]
         ),
+        // Compression toolkit: magnitude / channel pruning, low-rank factorization, reports.
+        .target(
+            name: "EdgeCompress",
+            dependencies: ["EdgeRuntime"]
+        ),
         .executableTarget(
             name: "EdgeAssistantCLI",
             dependencies: [
                 "EdgeRuntime",
                 "EdgeONNX",
+                "EdgeCompress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "EdgeAssistantCLITests",
             dependencies: ["EdgeAssistantCLI", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        .testTarget(
+            name: "EdgeCompressTests",
+            dependencies: ["EdgeCompress", "EdgeRuntime", "EdgeTestSupport"]
         ),
         .testTarget(
             name: "EdgeONNXTests",

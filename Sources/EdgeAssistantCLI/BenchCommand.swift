@@ -23,35 +23,21 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let m = try ModelLoading.load(model)
         let session = try InferenceSession(graph: m.graph, options: SessionOptions(threads: threads))
-        var feeds = try ModelLoading.randomInputs(for: m.graph)
+        var feeds = try Benchmark.randomInputs(for: m.graph)
         for (k, v) in try ModelLoading.inputs(inputs) { feeds[k] = v }
-        let ordered = try session.inputs.map { info -> Tensor in
-            guard let t = feeds[info.name] else { throw EdgeError(.invalidInput, "missing input '\(info.name)'") }
-            return t
-        }
-        let plan = try session.plan(for: ordered)
-        let outputs = try plan.outputTypes.map { try Tensor(zeros: $0.dtype, shape: $0.shape) }
-        for _ in 0..<warmup { try session.run(inputs: ordered, outputs: outputs) }
-        var latencies = [Double](repeating: 0, count: runs)
-        let cpuStart = ProcessStats.cpuSeconds()
-        for i in 0..<runs {
-            let t0 = ProcessStats.monotonicSeconds()
-            try session.run(inputs: ordered, outputs: outputs)
-            latencies[i] = (ProcessStats.monotonicSeconds() - t0) * 1000
-        }
-        let cpuMs = (ProcessStats.cpuSeconds() - cpuStart) * 1000 / Double(runs)
-        latencies.sort()
-        func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)] }
+        let (plan, r) = try Benchmark.measure(session, feeds: feeds, runs: runs, warmup: warmup)
         let result: [(String, String)] = [
             ("model", "\"\(m.metadata.name)\""),
             ("threads", "\(threads)"), ("runs", "\(runs)"),
-            ("p50_ms", fmt(pct(0.5))), ("p90_ms", fmt(pct(0.9))), ("p99_ms", fmt(pct(0.99))),
-            ("mean_ms", fmt(latencies.reduce(0, +) / Double(runs))), ("min_ms", fmt(latencies[0])),
-            ("cpu_ms_per_run", fmt(cpuMs)), ("peak_rss_mb", fmt(ProcessStats.peakRSSMegabytes())),
-            ("macs", "\(CostModel.macs(of: plan))"), ("arena_bytes", "\(plan.arenaBytes)"),
+            ("p50_ms", fmt(r.p50Ms)), ("p90_ms", fmt(r.p90Ms)), ("p99_ms", fmt(r.p99Ms)),
+            ("mean_ms", fmt(r.meanMs)), ("min_ms", fmt(r.minMs)),
+            ("cpu_ms_per_run", fmt(r.cpuMsPerRun)), ("peak_rss_mb", fmt(ProcessStats.peakRSSMegabytes())),
+            ("macs", "\(r.macs)"), ("arena_bytes", "\(r.arenaBytes)"),
             ("isa", "\"\(KernelInfo.activeISA)\""),
         ]
-        if profile { try printProfile(plan: plan, inputs: ordered) }
+        if profile {
+            try printProfile(plan: plan, inputs: session.inputs.map { feeds[$0.name]! })
+        }
         if json {
             print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
         } else {

@@ -6,7 +6,7 @@ import XCTest
 /// Runs the `edge-assistant` binary built next to the test bundle, as scripts and later issues
 /// do, and checks the CLI contract: file names, JSON keys, exit codes and error messages.
 final class CLITests: XCTestCase {
-    private var dir: URL!
+    var dir: URL!
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("edge-cli-\(UUID().uuidString)")
@@ -17,7 +17,7 @@ final class CLITests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
-    private var binary: URL {
+    var binary: URL {
         get throws {
             let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
             for c in candidates {
@@ -29,7 +29,7 @@ final class CLITests: XCTestCase {
     }
 
     /// Runs the CLI; returns (exit status, stdout, stderr).
-    private func cli(_ args: [String]) throws -> (Int32, String, String) {
+    func cli(_ args: [String]) throws -> (Int32, String, String) {
         let p = Process()
         p.executableURL = try binary
         p.arguments = args
@@ -44,7 +44,7 @@ final class CLITests: XCTestCase {
     }
 
     /// A model with an output name that needs sanitising: y = relu(x * w).
-    private func writeModel() throws -> String {
+    func writeModel() throws -> String {
         var g = Graph(name: "cli")
         g.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.symbolic("n"), .fixed(3)])]
         g.outputs = [ValueInfo(name: "out/score:0", dtype: .float32, shape: nil)]
@@ -56,7 +56,7 @@ final class CLITests: XCTestCase {
         return path
     }
 
-    private func writeNpy(_ t: Tensor, _ name: String) throws -> String {
+    func writeNpy(_ t: Tensor, _ name: String) throws -> String {
         let path = dir.appendingPathComponent(name).path
         try Npy.write(t, path: path)
         return path

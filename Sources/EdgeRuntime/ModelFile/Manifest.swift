@@ -38,7 +38,8 @@ struct Manifest: Codable {
     }
 
     /// One stored tensor. `encoding` says how its bytes represent the values:
-    /// "raw" = dense little-endian elements of `dtype`. Future encodings (per-channel int8,
+    /// "raw" = dense little-endian elements of `dtype`; "csr" = compressed sparse rows of a
+    /// float32 tensor (`CSREncoding`). Future encodings (per-channel int8,
     /// group-wise int4, block-sparse) add their parameters as extra fields and a new
     /// encoding name, so older readers fail with a clear "unknown encoding" error instead of
     /// misreading bytes — no format break.
@@ -50,5 +51,7 @@ struct Manifest: Codable {
         /// Offset from the start of the data section; a multiple of 64.
         var offset: Int
         var length: Int
+        /// Nonzero count of a `csr` tensor (see `CSREncoding`); absent for `raw`.
+        var nnz: Int? = nil
     }
 }

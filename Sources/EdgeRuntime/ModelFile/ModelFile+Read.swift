@@ -83,15 +83,19 @@ extension ModelFile {
 
     private static func tensor(_ e: Manifest.TensorEntry, data: UnsafeRawBufferPointer, owner: AnyObject) throws(EdgeError) -> Tensor {
         guard let dtype = DType(name: e.dtype) else { throw .invalidModel("tensor '\(e.name)' has unknown dtype '\(e.dtype)'") }
-        guard e.encoding == "raw" else {
-            throw EdgeError(.unsupported, "tensor '\(e.name)' uses encoding '\(e.encoding)', which this build cannot read")
+        guard e.encoding == "raw" || (e.encoding == CSREncoding.name && dtype == .float32) else {
+            throw EdgeError(.unsupported, "tensor '\(e.name)' uses encoding '\(e.encoding)' for \(dtype), which this build cannot read")
         }
         let count = try ShapeMath.elementCount(e.shape)
-        guard e.length == count * dtype.byteSize else {
+        guard e.encoding != "raw" || e.length == count * dtype.byteSize else {
             throw .invalidModel("tensor '\(e.name)' is \(e.length) bytes, shape \(e.shape) of \(dtype) needs \(count * dtype.byteSize)")
         }
-        guard e.offset >= 0, e.offset % 64 == 0, e.offset <= data.count, e.length <= data.count - e.offset else {
+        guard e.offset >= 0, e.length >= 0, e.offset % 64 == 0, e.offset <= data.count, e.length <= data.count - e.offset else {
             throw .invalidModel("tensor '\(e.name)' at \(e.offset)+\(e.length) lies outside the \(data.count)-byte data section or is misaligned")
+        }
+        if e.encoding == CSREncoding.name {
+            let blob = UnsafeRawBufferPointer(start: data.baseAddress! + e.offset, count: e.length)
+            return try CSREncoding.decode(name: e.name, shape: e.shape, nnz: e.nnz, blob: blob)
         }
         let storage = TensorStorage(borrowing: data.baseAddress! + e.offset, byteCount: e.length, owner: owner)
         return try Tensor(dtype: dtype, shape: e.shape, storage: storage)

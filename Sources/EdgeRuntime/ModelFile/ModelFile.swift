@@ -32,21 +32,29 @@ public enum ModelFile {
 
     // MARK: Writing
 
-    /// Serialises `model` into file bytes.
-    public static func encode(_ model: Model) throws(EdgeError) -> [UInt8] {
+    /// Serialises `model` into file bytes. With `sparseTensors`, float32 initializers that are
+    /// mostly zeros (pruned weights) are stored in the `csr` encoding when that saves at least a
+    /// quarter of their bytes; they are decoded to dense tensors at load.
+    public static func encode(_ model: Model, sparseTensors: Bool = false) throws(EdgeError) -> [UInt8] {
         var tensors: [Manifest.TensorEntry] = []
         var blobs: [Tensor] = []
         var dataLength = 0
-        func addTensor(_ name: String, _ t: Tensor) -> Int {
+        func addTensor(_ name: String, _ t: Tensor, sparse: Bool = false) -> Int {
             let offset = (dataLength + 63) & ~63
-            tensors.append(.init(name: name, dtype: t.dtype.description, shape: t.shape, encoding: "raw", offset: offset, length: t.byteCount))
-            blobs.append(t)
-            dataLength = offset + t.byteCount
+            if sparse, let (nnz, blob) = CSREncoding.encode(t) {
+                tensors.append(.init(name: name, dtype: t.dtype.description, shape: t.shape, encoding: CSREncoding.name,
+                                     offset: offset, length: blob.byteCount, nnz: nnz))
+                blobs.append(blob)
+            } else {
+                tensors.append(.init(name: name, dtype: t.dtype.description, shape: t.shape, encoding: "raw", offset: offset, length: t.byteCount))
+                blobs.append(t)
+            }
+            dataLength = offset + blobs[blobs.count - 1].byteCount
             return tensors.count - 1
         }
         let g = model.graph
         var initializers: [String: Int] = [:]
-        for name in g.initializers.keys.sorted() { initializers[name] = addTensor(name, g.initializers[name]!) }
+        for name in g.initializers.keys.sorted() { initializers[name] = addTensor(name, g.initializers[name]!, sparse: sparseTensors) }
         let nodes = g.nodes.map { node in
             var attrs: [String: Manifest.AttributeEntry] = [:]
             for (key, value) in node.attributes.values {
@@ -97,8 +105,8 @@ public enum ModelFile {
 
     /// Writes `model` to `path` atomically (temporary file + rename), so a crash mid-write
     /// never leaves a truncated model behind.
-    public static func write(_ model: Model, to path: String) throws(EdgeError) {
-        let bytes = try encode(model)
+    public static func write(_ model: Model, to path: String, sparseTensors: Bool = false) throws(EdgeError) {
+        let bytes = try encode(model, sparseTensors: sparseTensors)
         let url = URL(fileURLWithPath: path)
         do { try Data(bytes).write(to: url, options: .atomic) } catch {
             throw EdgeError(.io, "cannot write \(path): \(error.localizedDescription)")

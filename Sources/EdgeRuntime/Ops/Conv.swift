@@ -9,7 +9,9 @@ import CEdgeKernels
 ///   kernel: im2col would copy each pixel up to kh·kw times for a GEMM with tiny K;
 /// - 1×1, stride 1, no padding → SGEMM straight on the input (no im2col);
 /// - otherwise im2col (`ek_im2col`; a Swift vol2col for 3-D) into scratch + SGEMM.
-/// Constant weights are packed once (`ek_sgemm_pack_a`). 1-D runs as 2-D with height 1.
+/// Constant weights are packed once (`ek_sgemm_pack_a`), or, when at least half of them are
+/// zero (unstructured pruning), into CSR for `ek_spgemm` (see `SparseWeights`) on the
+/// pointwise / im2col paths. 1-D runs as 2-D with height 1.
 enum ConvOp: OpDefinition {
     static let opTypes = ["Conv"]
 
@@ -121,7 +123,10 @@ enum ConvOp: OpDefinition {
         let act = spec.activation.kernelValue
         let pool = ctx.options.pool
         let hasBias = spec.hasBias
-        let packed: PackedMatrices? = ctx.constant(1).map { w in
+        let sparse: SparseWeights? = ctx.constant(1).flatMap { w in
+            SparseWeights.packIfSparse(count: groups, m: mg, k: k, ldw: k) { w.floatPointer + $0 * mg * k }
+        }
+        let packed: PackedMatrices? = sparse != nil ? nil : ctx.constant(1).map { w in
             PackedMatrices.leftOperands(count: groups, m: mg, k: k, transposed: false, lda: k) { w.floatPointer + $0 * mg * k }
         }
         let colBuilder = ColumnBuilder(geometry: geo, channels: cg)
@@ -142,7 +147,10 @@ enum ConvOp: OpDefinition {
                     }
                     let out = y + n * outImage + g * outGroup
                     let gb = bias.map { $0 + g * mg }
-                    if let packed {
+                    if let sparse {
+                        // Cannot fail: packed for exactly these dimensions.
+                        _ = ek_spgemm(Int64(mg), Int64(p), Int64(k), sparse.pointer(g), b, Int64(p), out, Int64(p), gb, act, pool)
+                    } else if let packed {
                         ek_sgemm_packed_a(Int64(mg), Int64(p), Int64(k), packed.pointer(g), b, Int64(p), 0, out, Int64(p),
                                           gb, Int32(EK_BIAS_PER_ROW.rawValue), act, pool)
                     } else {

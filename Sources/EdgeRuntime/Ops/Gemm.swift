@@ -6,7 +6,9 @@ import CEdgeKernels
 /// A constant B is packed once (already scaled by alpha). C is handed to the kernel as a
 /// per-column/per-row bias when that is exact (beta = 1, vector C); otherwise beta·C is
 /// written into Y first and the kernel accumulates onto it. Only alpha ≠ 1 with a runtime B
-/// takes a scalar post-pass.
+/// takes a scalar post-pass. A constant B that is at least half zeros (unstructured pruning)
+/// runs on the CSR kernel as Yᵀ = op(B)ᵀ · Aᵀ (`SparseWeights`; A and Y are transposed through
+/// scratch unless M = 1) when C is absent or a per-column bias.
 enum GemmOp: OpDefinition {
     static let opTypes = ["Gemm"]
 
@@ -51,6 +53,10 @@ enum GemmOp: OpDefinition {
                 PackedMatrices.rightOperands(count: 1, k: k, n: n, transposed: transB, ldb: ldb) { _ in src.floatPointer }
             }
         }
+        if let bConst = ctx.constant(1), !transA, !prefillC, biasMode != EK_BIAS_PER_ROW,
+           let sparse = SparseWeights.gemmRightOperand(bConst, k: k, n: n, transposed: transB, alpha: alpha) {
+            return sparseGemm(sparse, m: m, n: n, k: k, hasBias: biasMode == EK_BIAS_PER_COL, act: act, pool: pool)
+        }
         // alpha ≠ 1 with a runtime B: plain product first, then alpha, beta·C and act in a pass.
         let postScale = alpha != 1 && packed == nil
         let kernelAct = postScale ? FusedActivation.none.kernelValue : act
@@ -80,6 +86,26 @@ enum GemmOp: OpDefinition {
                     }
                 }
                 ek_activation_apply(y, y, m * n, act)
+            }
+        }
+    }
+
+    /// Y[M, N] = act(A[M, K] · Wᵀ + bias) with W = op(B)ᵀ [N, K] in CSR: the kernel computes
+    /// Yᵀ = W · Aᵀ, so A and Y go through scratch transposes (free views when M = 1).
+    private static func sparseGemm(_ sparse: SparseWeights, m: Int, n: Int, k: Int, hasBias: Bool,
+                                   act: ek_activation, pool: OpaquePointer?) -> Prepared {
+        let scratch = m == 1 ? 0 : (k * m + n * m) * MemoryLayout<Float>.size
+        return Prepared(outputTypes: [TensorType(.float32, [m, n])], scratchBytes: scratch) { io in
+            let a = io.floats(0), y = io.outputFloats(0)
+            let bias: UnsafePointer<Float>? = hasBias ? io.floats(2) : nil
+            // Cannot fail: packed for exactly these dimensions.
+            if let s = io.scratch?.assumingMemoryBound(to: Float.self) {
+                let xT = s, yT = s + k * m
+                transposeMatrix(a, xT, rows: m, cols: k)
+                _ = ek_spgemm(Int64(n), Int64(m), Int64(k), sparse.pointer(0), xT, Int64(m), yT, Int64(m), bias, act, pool)
+                transposeMatrix(yT, y, rows: n, cols: m)
+            } else {
+                _ = ek_spgemm(Int64(n), Int64(m), Int64(k), sparse.pointer(0), a, Int64(m), y, Int64(m), bias, act, pool)
             }
         }
     }

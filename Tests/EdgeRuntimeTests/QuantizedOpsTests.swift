@@ -8,7 +8,9 @@ final class QuantizedOpsTests: XCTestCase {
     func testQuantizeLinearPerTensorUInt8AndInt8() throws {
         var rng = SeededRandom(seed: 1)
         // Ties (±0.5 steps), saturation on both sides and NaN included.
-        let xs: [Float] = (0..<60).map { _ in rng.float(-3, 3) } + [0.05, -0.05, 0.15, 0.25, 100, -100, .nan, .infinity]
+        // Specials both in the 16-lane SIMD part and in the scalar tail.
+        let specials: [Float] = [0.05, -0.05, 0.15, 0.25, 100, -100, .nan, .infinity, -.infinity]
+        let xs: [Float] = specials + (0..<60).map { _ in rng.float(-3, 3) } + specials
         let x = try Tensor(xs, shape: [xs.count])
         for (dtype, zero, lo, hi) in [(DType.uint8, Int32(100), Int32(0), Int32(255)), (.int8, Int32(-7), Int32(-128), Int32(127))] {
             let y = try SingleNode.run("QuantizeLinear", [x, Tensor(scalar: Float(0.1)), QRef.tensor([zero], [], dtype)])[0]

@@ -84,14 +84,29 @@ enum QuantizeLinearOp: OpDefinition {
         }
     }
 
-    /// One run of elements sharing scale and zero point; the clamp is in float so NaN maps to `lo`.
+    /// One run of elements sharing scale and zero point, 16 lanes at a time (SIMD division,
+    /// round-half-even, clamp: the same float operations as the scalar tail). The clamp keeps
+    /// NaN at `lo` (comparisons with NaN are false), so no conversion can trap.
     @inline(__always)
     static func quantizeRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<UInt8>, _ n: Int,
                             _ scale: Float, _ zero: Float, _ lo: Float, _ hi: Float) {
-        for i in 0..<n {
+        var i = 0
+        let vs = SIMD16<Float>(repeating: scale), vz = SIMD16<Float>(repeating: zero)
+        let vlo = SIMD16<Float>(repeating: lo), vhi = SIMD16<Float>(repeating: hi)
+        while i + 16 <= n {
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            var v = (xv / vs).rounded(.toNearestOrEven) + vz
+            v.replace(with: vlo, where: .!(v .> vlo))
+            v.replace(with: vhi, where: v .> vhi)
+            let q = SIMD16<UInt8>(truncatingIfNeeded: SIMD16<Int32>(v, rounding: .towardZero))
+            UnsafeMutableRawPointer(y + i).storeBytes(of: q, as: SIMD16<UInt8>.self)
+            i += 16
+        }
+        while i < n {
             let v = (x[i] / scale).rounded(.toNearestOrEven) + zero
             let c = v > lo ? (v < hi ? v : hi) : lo
             y[i] = UInt8(truncatingIfNeeded: Int32(c))
+            i += 1
         }
     }
 }

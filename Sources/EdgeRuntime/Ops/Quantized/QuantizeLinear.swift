@@ -84,29 +84,23 @@ enum QuantizeLinearOp: OpDefinition {
         }
     }
 
-    /// One run of elements sharing scale and zero point, 16 lanes at a time (SIMD division,
-    /// round-half-even, clamp: the same float operations as the scalar tail). The clamp keeps
-    /// NaN at `lo` (comparisons with NaN are false), so no conversion can trap.
+    /// One run of elements sharing scale and zero point, written with float operations only so
+    /// the loop auto-vectorises (division, as the spec states; no trapping conversions):
+    /// - q = x / scale is first clamped to ±2²² (NaN → lo: comparisons with NaN are false);
+    /// - round-half-even by adding and subtracting 1.5·2²³ (exact below 2²², default rounding);
+    /// - + zero point (exact: small integers), clamp to [lo, hi];
+    /// - adding 1.5·2²³ again puts the integer in the low mantissa bits: its low byte is the
+    ///   uint8 / int8 (two's complement) result.
     @inline(__always)
     static func quantizeRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<UInt8>, _ n: Int,
                             _ scale: Float, _ zero: Float, _ lo: Float, _ hi: Float) {
-        var i = 0
-        let vs = SIMD16<Float>(repeating: scale), vz = SIMD16<Float>(repeating: zero)
-        let vlo = SIMD16<Float>(repeating: lo), vhi = SIMD16<Float>(repeating: hi)
-        while i + 16 <= n {
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            var v = (xv / vs).rounded(.toNearestOrEven) + vz
-            v.replace(with: vlo, where: .!(v .> vlo))
-            v.replace(with: vhi, where: v .> vhi)
-            let q = SIMD16<UInt8>(truncatingIfNeeded: SIMD16<Int32>(v, rounding: .towardZero))
-            UnsafeMutableRawPointer(y + i).storeBytes(of: q, as: SIMD16<UInt8>.self)
-            i += 16
-        }
-        while i < n {
-            let v = (x[i] / scale).rounded(.toNearestOrEven) + zero
-            let c = v > lo ? (v < hi ? v : hi) : lo
-            y[i] = UInt8(truncatingIfNeeded: Int32(c))
-            i += 1
+        let magic: Float = 12_582_912, limit: Float = 4_194_304
+        for i in 0..<n {
+            var q = x[i] / scale
+            q = q > -limit ? (q < limit ? q : limit) : -limit
+            var v = ((q + magic) - magic) + zero
+            v = v > lo ? (v < hi ? v : hi) : lo
+            y[i] = UInt8(truncatingIfNeeded: (v + magic).bitPattern)
         }
     }
 }

@@ -6,6 +6,8 @@ import EdgeRuntime
 /// |-------------------------------------------------|------------------------------------------------|
 /// | Conv/ConvTranspose/Gemm/MatMul + `activation`   | the op, then a Relu/Clip/LeakyRelu/… node       |
 /// | Softmax/LogSoftmax/Hardmax + `coerce_2d = 1`    | Flatten(axis) → op(axis 1) → Reshape(Shape(x))  |
+/// | QLinearConv + `activation`                      | QLinearConv → DequantizeLinear → act → Quantize |
+/// | QLinearMatMul + bias (#8) and/or `activation`   | QDQ: DQ(a), DQ(b) → MatMul → Add → act → Q      |
 enum StandardForm {
     static func lower(_ graph: Graph) throws(EdgeError) -> Graph {
         var names = Set(graph.initializers.keys)
@@ -27,7 +29,7 @@ enum StandardForm {
     }
 }
 
-private struct Lowering {
+struct Lowering {
     var names: Set<String>
     var initializers: [String: Tensor]
 
@@ -49,6 +51,7 @@ private struct Lowering {
             node.attributes["coerce_2d"] = nil
             if coerce != 0 { return try unflattenSoftmax(node) }
         }
+        if node.op == "QLinearConv" || node.op == "QLinearMatMul", let lowered = try lowerQuantized(node) { return lowered }
         guard let activation = try a.string("activation") else { return [node] }
         let alpha = try a.float("activation_alpha", default: 0)
         let beta = try a.float("activation_beta", default: 0)

@@ -45,6 +45,26 @@ final class ComputeOpsAllocationTests: XCTestCase {
                  attributes: ["direction": .string("bidirectional")], constants: [1, 2, 3], outputs: 3),
             Case(op: "GRU", inputs: [rng.tensor([6, 2, 8]), rng.tensor([1, 48, 8]), rng.tensor([1, 48, 16]), rng.tensor([1, 96]),
                                      try! Tensor([Int32(6), 3], shape: [2])], outputs: 2),
+        ] + quantizedCases(&rng)
+    }
+
+    /// The int8 ops: QLinearConv (im2col, depthwise, int8 activations), QLinearMatMul, Q/DQ.
+    private func quantizedCases(_ rng: inout SeededRandom) -> [Case] {
+        let u8 = QRef.tensor(QRef.random(&rng, 2 * 8 * 16 * 16, 0, 255), [2, 8, 16, 16], .uint8)
+        let i8 = QRef.tensor(QRef.random(&rng, 2 * 8 * 16 * 16, -128, 127), [2, 8, 16, 16], .int8)
+        func params(_ dtype: DType) -> [Tensor] { [Tensor(scalar: Float(0.02)), QRef.tensor([3], [], dtype)] }
+        let w = [QRef.tensor(QRef.random(&rng, 16 * 8 * 9, -127, 127), [16, 8, 3, 3], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
+        let dw = [QRef.tensor(QRef.random(&rng, 8 * 9, -127, 127), [8, 1, 3, 3], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
+        let pads: Attribute = .ints([1, 1, 1, 1])
+        return [
+            Case(op: "QLinearConv", inputs: [u8] + params(.uint8) + w + params(.uint8), attributes: ["pads": pads], constants: Set(1...7)),
+            Case(op: "QLinearConv", inputs: [i8] + params(.int8) + dw + params(.int8), attributes: ["pads": pads, "group": .int(8)], constants: Set(1...7)),
+            Case(op: "QLinearMatMul", inputs: [QRef.tensor(QRef.random(&rng, 16 * 72, 0, 255), [16, 72], .uint8)] + params(.uint8)
+                 + [QRef.tensor(QRef.random(&rng, 72 * 16, -127, 127), [72, 16], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
+                 + params(.uint8), constants: Set(1...7)),
+            Case(op: "QuantizeLinear", inputs: [rng.tensor([2, 8, 16, 16]), try! Tensor([Float](repeating: 0.1, count: 8), shape: [8])], constants: [1]),
+            Case(op: "DequantizeLinear", inputs: [u8] + params(.uint8), constants: [1, 2]),
+            Case(op: "DynamicQuantizeLinear", inputs: [rng.tensor([4, 64])], outputs: 3),
         ]
     }
 

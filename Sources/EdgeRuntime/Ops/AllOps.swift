@@ -34,4 +34,9 @@ nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     LayerNormalizationOp.self,
     PReluOp.self,
     RecurrentOps.self,
+    QuantizeLinearOp.self,
+    DequantizeLinearOp.self,
+    DynamicQuantizeLinearOp.self,
+    QLinearConvOp.self,
+    QLinearMatMulOp.self,
 ]

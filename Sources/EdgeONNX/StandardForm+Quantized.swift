@@ -1,0 +1,62 @@
+import EdgeRuntime
+
+/// Standard ONNX for the engine's extensions of QLinearConv / QLinearMatMul (written by
+/// `QDQFusion`), in the QDQ form ONNX Runtime fuses back into its own int8 kernels.
+extension Lowering {
+    /// The replacement nodes, or nil when `node` is already standard.
+    mutating func lowerQuantized(_ original: Node) throws(EdgeError) -> [Node]? {
+        var node = original
+        let activation = try node.attributes.string("activation") ?? ""
+        let hasBias = node.op == "QLinearMatMul" && node.inputs.count > 8 && !node.inputs[8].isEmpty
+        guard !activation.isEmpty || hasBias else { return nil }
+        guard node.inputs.count >= 8, let output = node.outputs.first else {
+            throw EdgeError(.invalidGraph, "\(node.label) needs 8 inputs and an output")
+        }
+        let (yScale, yZero) = (node.inputs[6], node.inputs[7])
+        var nodes: [Node] = []
+        var value: String
+        if hasBias {
+            // y = Q(act(DQ(a) · DQ(b) + DQ(bias; a_scale · b_scale))): ORT fuses this back.
+            let a = fresh("\(node.name)__a"), b = fresh("\(node.name)__b"), product = fresh("\(node.name)__matmul")
+            let bias = fresh("\(node.name)__bias"), sum = fresh("\(node.name)__sum")
+            nodes.append(Node(name: fresh("\(node.name)__dq_a"), op: "DequantizeLinear", inputs: Array(node.inputs[0..<3]), outputs: [a]))
+            nodes.append(Node(name: fresh("\(node.name)__dq_b"), op: "DequantizeLinear", inputs: Array(node.inputs[3..<6]), outputs: [b],
+                              attributes: ["axis": .int(1)]))
+            nodes.append(Node(name: fresh("\(node.name)__mm"), op: "MatMul", inputs: [a, b], outputs: [product]))
+            let biasScale = constant(try accumulatorScale(node), node, "bias_scale")
+            nodes.append(Node(name: fresh("\(node.name)__dq_bias"), op: "DequantizeLinear", inputs: [node.inputs[8], biasScale],
+                              outputs: [bias], attributes: ["axis": .int(0)]))
+            nodes.append(Node(name: fresh("\(node.name)__add"), op: "Add", inputs: [product, bias], outputs: [sum]))
+            value = sum
+        } else {
+            // The clamp a fused Relu/Clip applies is exactly Q(act(DQ(y))).
+            for key in ["activation", "activation_alpha", "activation_beta"] { node.attributes[key] = nil }
+            let raw = fresh("\(output)__pre_activation")
+            node.outputs[0] = raw
+            value = fresh("\(output)__dequantized")
+            nodes.append(node)
+            nodes.append(Node(name: fresh("\(node.name)__dq"), op: "DequantizeLinear", inputs: [raw, yScale, yZero], outputs: [value]))
+        }
+        if !activation.isEmpty {
+            var actHost = Node(name: node.name, op: "Identity", inputs: [value], outputs: [fresh("\(output)__activated")])
+            for key in ["activation", "activation_alpha", "activation_beta"] { actHost.attributes[key] = original.attributes[key] }
+            // Reuse the generic lowering: Identity + activation → Identity, act node.
+            let lowered = try lower(actHost)
+            nodes += lowered.dropFirst()
+            value = lowered.last!.outputs[0]
+            nodes[nodes.count - 1].inputs[0] = lowered[0].inputs[0]
+        }
+        nodes.append(Node(name: fresh("\(node.name)__q"), op: "QuantizeLinear", inputs: [value, yScale, yZero], outputs: [output]))
+        return nodes
+    }
+
+    /// a_scale · b_scale[n] (the int32 bias's scale), per column.
+    private func accumulatorScale(_ node: Node) throws(EdgeError) -> Tensor {
+        guard let a = initializers[node.inputs[1]], let b = initializers[node.inputs[4]], a.dtype == .float32, b.dtype == .float32 else {
+            throw EdgeError(.unsupported, "\(node.label): exporting a biased QLinearMatMul needs constant scales")
+        }
+        let sa = a.scalars(as: Float.self)[0]
+        let sb = b.scalars(as: Float.self)
+        return try Tensor(sb.map { sa * $0 }, shape: sb.count == 1 ? [] : [sb.count])
+    }
+}

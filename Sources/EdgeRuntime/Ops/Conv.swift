@@ -64,16 +64,8 @@ enum ConvOp: OpDefinition {
         guard w.shape[1] * group == c else {
             throw ctx.fail("weights \(w.shape) with group \(group) expect \(w.shape[1] * group) input channels, input has \(c)")
         }
-        let kernel = Array(w.shape[2...])
-        if let ks = try ctx.attributes.ints("kernel_shape"), ks != kernel {
-            throw ctx.fail("kernel_shape \(ks) does not match the weights \(w.shape)")
-        }
-        var hasBias = false
-        if ctx.hasInput(2) {
-            let b = try ctx.input(2, oneOf: [.float32])
-            guard b.shape == [m] else { throw ctx.fail("bias shape \(b.shape) must be [\(m)]") }
-            hasBias = true
-        }
+        let kernel = try ctx.convKernel(weights: w)
+        let hasBias = try ctx.hasChannelBias(at: 2, channels: m)
         let geometry = try WindowGeometry(node: ctx.node, input: Array(x.shape[2...]), kernel: kernel)
         return Spec(batch: x.shape[0], channels: c, outChannels: m, group: group, geometry: geometry,
                     hasBias: hasBias, activation: try FusedActivation.attached(to: ctx.node))

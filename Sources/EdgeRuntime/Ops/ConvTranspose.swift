@@ -20,16 +20,8 @@ enum ConvTransposeOp: OpDefinition {
         guard group >= 1, c % group == 0 else { throw ctx.fail("group \(group) does not divide the \(c) input channels") }
         guard w.shape[0] == c else { throw ctx.fail("weights \(w.shape) expect \(w.shape[0]) input channels, input has \(c)") }
         let mg = w.shape[1], m = mg * group, cg = c / group
-        let kernel = Array(w.shape[2...])
-        if let ks = try ctx.attributes.ints("kernel_shape"), ks != kernel {
-            throw ctx.fail("kernel_shape \(ks) does not match the weights \(w.shape)")
-        }
-        var hasBias = false
-        if ctx.hasInput(2) {
-            let b = try ctx.input(2, oneOf: [.float32])
-            guard b.shape == [m] else { throw ctx.fail("bias shape \(b.shape) must be [\(m)]") }
-            hasBias = true
-        }
+        let kernel = try ctx.convKernel(weights: w)
+        let hasBias = try ctx.hasChannelBias(at: 2, channels: m)
         let geo = try outputGeometry(ctx, input: Array(x.shape[2...]), kernel: kernel)
         let outType = TensorType(.float32, [x.shape[0], m] + geo.input)
         _ = try ShapeMath.elementCount(outType.shape)

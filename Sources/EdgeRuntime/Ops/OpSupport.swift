@@ -52,3 +52,23 @@ extension Array where Element == Int {
         return p
     }
 }
+
+extension PrepareContext {
+    /// The spatial kernel of convolution weights `w` ([M, C, k1, k2, …]), checked against an
+    /// explicit `kernel_shape` attribute.
+    func convKernel(weights w: TensorType) throws(EdgeError) -> [Int] {
+        let kernel = Array(w.shape[2...])
+        if let ks = try attributes.ints("kernel_shape"), ks != kernel {
+            throw fail("kernel_shape \(ks) does not match the weights \(w.shape)")
+        }
+        return kernel
+    }
+
+    /// Whether the optional float bias input `index` is present; it must have shape [channels].
+    func hasChannelBias(at index: Int, channels: Int) throws(EdgeError) -> Bool {
+        guard hasInput(index) else { return false }
+        let b = try input(index, oneOf: [.float32])
+        guard b.shape == [channels] else { throw fail("bias shape \(b.shape) must be [\(channels)]") }
+        return true
+    }
+}

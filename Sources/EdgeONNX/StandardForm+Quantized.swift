@@ -60,3 +60,24 @@ extension Lowering {
         return try Tensor(sb.map { sa * $0 }, shape: sb.count == 1 ? [] : [sb.count])
     }
 }
+
+extension Lowering {
+    /// QLookup (written by `QDQLookup`) → the DequantizeLinear → float op → QuantizeLinear triple it
+    /// replaced, from the parameters and the float op (`lookup_op`, its attributes and extra
+    /// inputs) it keeps; the table itself is dropped.
+    mutating func lowerLookup(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count >= 6, let output = node.outputs.first, let op = try node.attributes.string("lookup_op"), !op.isEmpty else {
+            throw EdgeError(.invalidGraph, "\(node.label) needs 6 inputs, an output and a lookup_op attribute")
+        }
+        var attributes = node.attributes.values
+        attributes["lookup_op"] = nil
+        initializers[node.inputs[1]] = nil
+        let dequantized = fresh("\(output)__dequantized"), result = fresh("\(output)__float")
+        return [
+            Node(name: fresh("\(node.name)__dq"), op: "DequantizeLinear", inputs: [node.inputs[0], node.inputs[2], node.inputs[3]],
+                 outputs: [dequantized]),
+            Node(name: node.name, op: op, inputs: [dequantized] + node.inputs.dropFirst(6), outputs: [result], attributes: attributes),
+            Node(name: fresh("\(node.name)__q"), op: "QuantizeLinear", inputs: [result, node.inputs[4], node.inputs[5]], outputs: [output]),
+        ]
+    }
+}

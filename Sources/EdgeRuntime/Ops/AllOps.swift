@@ -39,4 +39,5 @@ nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     DynamicQuantizeLinearOp.self,
     QLinearConvOp.self,
     QLinearMatMulOp.self,
+    QLookupOp.self,
 ]

@@ -81,3 +81,19 @@ extension Lowering {
         ]
     }
 }
+
+extension Lowering {
+    /// QMul (written by `QDQMul`) → DequantizeLinear(a), DequantizeLinear(b) → Mul → QuantizeLinear.
+    mutating func lowerQMul(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count == 8, let output = node.outputs.first else {
+            throw EdgeError(.invalidGraph, "\(node.label) needs 8 inputs and an output")
+        }
+        let a = fresh("\(output)__a"), b = fresh("\(output)__b"), product = fresh("\(output)__product")
+        return [
+            Node(name: fresh("\(node.name)__dq_a"), op: "DequantizeLinear", inputs: Array(node.inputs[0..<3]), outputs: [a]),
+            Node(name: fresh("\(node.name)__dq_b"), op: "DequantizeLinear", inputs: Array(node.inputs[3..<6]), outputs: [b]),
+            Node(name: node.name, op: "Mul", inputs: [a, b], outputs: [product]),
+            Node(name: fresh("\(node.name)__q"), op: "QuantizeLinear", inputs: [product, node.inputs[6], node.inputs[7]], outputs: [output]),
+        ]
+    }
+}

@@ -40,4 +40,5 @@ nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     QLinearConvOp.self,
     QLinearMatMulOp.self,
     QLookupOp.self,
+    QMulOp.self,
 ]

@@ -2,9 +2,9 @@
 ///     y = QuantizeLinear(DequantizeLinear(a) · DequantizeLinear(b))
 /// with numpy broadcasting, 8-bit a, b, y and constant per-tensor parameters, computed in one pass
 /// without float intermediate tensors. Inputs [a, a_scale, a_zero, b, b_scale, b_zero, y_scale, y_zero]
-/// (the layout of com.microsoft's QLinearMul). Each operand is dequantized through a 256-entry float
-/// table filled with DequantizeLinear's formula, the product is the same float multiplication and
-/// the result goes through QuantizeLinear's rounding, so y equals the unfused graph's bit for bit.
+/// (the layout of com.microsoft's QLinearMul). Each operand is dequantized with DequantizeLinear's
+/// formula Float(v - z) · s, the product is the same float multiplication and the result goes
+/// through QuantizeLinear's rounding, so y equals the unfused graph's bit for bit.
 enum QMulOp: OpDefinition {
     static let opTypes = ["QMul"]
     /// Elements per float staging chunk (scratch) between the product and the quantizer.
@@ -19,35 +19,56 @@ enum QMulOp: OpDefinition {
         let py = try ctx.quantParams(scale: 6, zero: 7, dtype: zy.dtype, channels: nil, what: "y")
         let shape = try ShapeMath.broadcast(a.shape, b.shape)
         let bc = Broadcast(a: a.shape, b: b.shape, out: shape)
-        let ta = dequantizeTable(a.dtype, pa), tb = dequantizeTable(b.dtype, pb)
         let (lo, hi): (Float, Float) = zy.dtype == .uint8 ? (0, 255) : (-128, 127)
-        let (ys, yz) = (py.scales[0], Float(py.zeroPoints[0]))
-        let sa = bc.innerStrideA, sb = bc.innerStrideB
-        return Prepared(outputTypes: [TensorType(zy.dtype, shape)], scratchBytes: chunk * 4) { io in
-            let x = io.input(0).assumingMemoryBound(to: UInt8.self), w = io.input(3).assumingMemoryBound(to: UInt8.self)
-            let y = io.output(0).assumingMemoryBound(to: UInt8.self)
-            let tmp = io.scratch!.assumingMemoryBound(to: Float.self)
-            ta.withUnsafeBufferPointer { da in
-                tb.withUnsafeBufferPointer { db in
-                    bc.forEachRow { o, ia, ib, n in
-                        var k0 = 0
-                        while k0 < n {
-                            let m = min(chunk, n - k0)
-                            for k in 0..<m { tmp[k] = da[Int(x[ia + (k0 + k) * sa])] * db[Int(w[ib + (k0 + k) * sb])] }
-                            QuantizeLinearOp.quantizeRow(tmp, y + o + k0, m, ys, yz, lo, hi)
-                            k0 += m
-                        }
-                    }
-                }
-            }
+        let q = Params(sa: pa.scales[0], za: pa.zeroPoints[0], sb: pb.scales[0], zb: pb.zeroPoints[0],
+                       sy: py.scales[0], zy: Float(py.zeroPoints[0]), lo: lo, hi: hi)
+        let type = TensorType(zy.dtype, shape)
+        switch (a.dtype, b.dtype) {
+        case (.uint8, .uint8): return prepared(UInt8.self, UInt8.self, bc, q, type)
+        case (.uint8, _): return prepared(UInt8.self, Int8.self, bc, q, type)
+        case (_, .uint8): return prepared(Int8.self, UInt8.self, bc, q, type)
+        default: return prepared(Int8.self, Int8.self, bc, q, type)
         }
     }
 
-    /// DequantizeLinear of each byte value: Float(v - z) · s, exactly DequantizeLinearOp's formula.
-    static func dequantizeTable(_ dtype: DType, _ p: QuantParams) -> [Float] {
-        (0..<256).map { v in
-            let value = dtype == .uint8 ? Int32(v) : Int32(Int8(truncatingIfNeeded: v))
-            return Float(value - p.zeroPoints[0]) * p.scales[0]
+    private struct Params {
+        var sa: Float, za: Int32, sb: Float, zb: Int32, sy: Float, zy: Float, lo: Float, hi: Float
+    }
+
+    /// The run closure for a of type A and b of type B. Rows where an operand is broadcast (inner
+    /// stride 0) or contiguous get loops the compiler vectorizes; the product goes through a
+    /// float chunk in scratch into QuantizeLinear's rounding.
+    private static func prepared<A: FixedWidthInteger, B: FixedWidthInteger>(_: A.Type, _: B.Type, _ bc: Broadcast, _ q: Params,
+                                                                           _ type: TensorType) -> Prepared {
+        let sa = bc.innerStrideA, sb = bc.innerStrideB
+        return Prepared(outputTypes: [type], scratchBytes: chunk * 4) { io in
+            let x = io.input(0).assumingMemoryBound(to: A.self), w = io.input(3).assumingMemoryBound(to: B.self)
+            let y = io.output(0).assumingMemoryBound(to: UInt8.self)
+            let tmp = io.scratch!.assumingMemoryBound(to: Float.self)
+            bc.forEachRow { o, ia, ib, n in
+                var k0 = 0
+                while k0 < n {
+                    let m = min(chunk, n - k0)
+                    let xa = x + ia + k0 * sa, wb = w + ib + k0 * sb
+                    if sb == 0 {
+                        let vb = Float(Int32(wb[0]) - q.zb) * q.sb
+                        if sa == 1 {
+                            for k in 0..<m { tmp[k] = (Float(Int32(xa[k]) - q.za) * q.sa) * vb }
+                        } else {
+                            for k in 0..<m { tmp[k] = (Float(Int32(xa[k * sa]) - q.za) * q.sa) * vb }
+                        }
+                    } else if sa == 0 {
+                        let va = Float(Int32(xa[0]) - q.za) * q.sa
+                        for k in 0..<m { tmp[k] = va * (Float(Int32(wb[k * sb]) - q.zb) * q.sb) }
+                    } else if sa == 1 && sb == 1 {
+                        for k in 0..<m { tmp[k] = (Float(Int32(xa[k]) - q.za) * q.sa) * (Float(Int32(wb[k]) - q.zb) * q.sb) }
+                    } else {
+                        for k in 0..<m { tmp[k] = (Float(Int32(xa[k * sa]) - q.za) * q.sa) * (Float(Int32(wb[k * sb]) - q.zb) * q.sb) }
+                    }
+                    QuantizeLinearOp.quantizeRow(tmp, y + o + k0, m, q.sy, q.zy, q.lo, q.hi)
+                    k0 += m
+                }
+            }
         }
     }
 }

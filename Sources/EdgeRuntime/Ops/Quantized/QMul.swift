@@ -51,19 +51,19 @@ enum QMulOp: OpDefinition {
                     let m = min(chunk, n - k0)
                     let xa = x + ia + k0 * sa, wb = w + ib + k0 * sb
                     if sb == 0 {
-                        let vb = Float(Int32(wb[0]) - q.zb) * q.sb
+                        let vb = Float(Int32(wb[0]) &- q.zb) * q.sb
                         if sa == 1 {
-                            for k in 0..<m { tmp[k] = (Float(Int32(xa[k]) - q.za) * q.sa) * vb }
+                            for k in 0..<m { tmp[k] = (Float(Int32(xa[k]) &- q.za) * q.sa) * vb }
                         } else {
-                            for k in 0..<m { tmp[k] = (Float(Int32(xa[k * sa]) - q.za) * q.sa) * vb }
+                            for k in 0..<m { tmp[k] = (Float(Int32(xa[k * sa]) &- q.za) * q.sa) * vb }
                         }
                     } else if sa == 0 {
-                        let va = Float(Int32(xa[0]) - q.za) * q.sa
-                        for k in 0..<m { tmp[k] = va * (Float(Int32(wb[k * sb]) - q.zb) * q.sb) }
+                        let va = Float(Int32(xa[0]) &- q.za) * q.sa
+                        for k in 0..<m { tmp[k] = va * (Float(Int32(wb[k * sb]) &- q.zb) * q.sb) }
                     } else if sa == 1 && sb == 1 {
-                        for k in 0..<m { tmp[k] = (Float(Int32(xa[k]) - q.za) * q.sa) * (Float(Int32(wb[k]) - q.zb) * q.sb) }
+                        for k in 0..<m { tmp[k] = (Float(Int32(xa[k]) &- q.za) * q.sa) * (Float(Int32(wb[k]) &- q.zb) * q.sb) }
                     } else {
-                        for k in 0..<m { tmp[k] = (Float(Int32(xa[k * sa]) - q.za) * q.sa) * (Float(Int32(wb[k * sb]) - q.zb) * q.sb) }
+                        for k in 0..<m { tmp[k] = (Float(Int32(xa[k * sa]) &- q.za) * q.sa) * (Float(Int32(wb[k * sb]) &- q.zb) * q.sb) }
                     }
                     QuantizeLinearOp.quantizeRow(tmp, y + o + k0, m, q.sy, q.zy, q.lo, q.hi)
                     k0 += m

@@ -52,10 +52,15 @@ QDW_ATTR static void QDW_FLAT(const uint8_t *in, const int8_t *w, int32_t za, co
                         continue;
                     }
                     const uint8_t *x = in + ih * IW;
-                    for (int64_t c = 0; c < spw; c++) {
-                        const int64_t iw = c * SW + pw - PL;
-                        d[c] = (int16_t)(iw >= 0 && iw < IW ? (int32_t)x[iw] - za : 0);
-                    }
+                    const int64_t off = pw - PL; /* column c reads x[c·SW + off] */
+                    int64_t lo, hi;
+                    qdw_valid_cols(off, SW, IW, spw, &lo, &hi);
+                    for (int64_t c = 0; c < lo; c++) d[c] = 0;
+                    if (SW == 1)
+                        for (int64_t c = lo; c < hi; c++) d[c] = (int16_t)((int32_t)x[c + off] - za);
+                    else
+                        for (int64_t c = lo; c < hi; c++) d[c] = (int16_t)((int32_t)x[c * SW + off] - za);
+                    for (int64_t c = hi; c < spw; c++) d[c] = 0;
                 }
             }
         for (int64_t t = 0; t < len; t++) acc[t] = 0;

@@ -6,7 +6,7 @@
  *      in bench_kernels.c) and Gemm orientation (ek_qgemm_packed_b), GOP/s (2·M·N·K) for the VNNI,
  *      AVX-512-without-VNNI and AVX2 (vpmaddwd) kernels vs ek_sgemm_packed_a / _packed_b GFLOP/s
  *      (AVX-512 fp32, and AVX2 fp32 for the ratio an AVX2-only machine would see); plus VNNI on 2 threads.
- *   2. int8 depthwise 3×3 vs fp32 ek_conv2d_depthwise (GOP/s, 18 per output).
+ *   2. int8 depthwise 3×3 / 5×5 / 7×7 vs fp32 ek_conv2d_depthwise (GOP/s, 2·k² per output).
  *   3. int4 weight-only GEMV/GEMM (group 32) vs fp32 ek_sgemm_packed_b.
  *   4. sparse CSR GEMM vs dense ek_sgemm_packed_a on 1×1-conv shapes at 30–95 % sparsity, and the
  *      break-even sparsity per shape (linear interpolation of the time ratio). With "sparse,blk4" also
@@ -201,38 +201,41 @@ static void run_dw_q(void *p) {
 }
 
 static void bench_dw(void) {
-    printf("\ndepthwise 3x3 (pad 1, bias, ReLU), GOP/s (18 per output), 1 thread\n");
-    printf("%5s %5s %5s %3s | %8s %8s | %8s %9s | %9s %9s\n", "C", "H", "W", "s", "fp32", "fp32avx2", "int8",
+    printf("\ndepthwise k×k (pad k/2, bias, ReLU), GOP/s (2·k² per output), 1 thread\n");
+    printf("%5s %5s %5s %3s %2s | %8s %8s | %8s %9s | %9s %9s\n", "C", "H", "W", "s", "k", "fp32", "fp32avx2", "int8",
            "int8 avx2", "int8/fp32", "avx2/avx2");
-    static const int64_t dws[][4] = {{32, 112, 112, 1}, {96, 112, 112, 2}, {144, 56, 56, 1}, {144, 56, 56, 2},
-                                     {240, 28, 28, 1}, {576, 14, 14, 1}, {960, 7, 7, 1}};
+    /* {C, H, W, stride, k}; the 5×5 rows are the MobileNetV3-style detector's */
+    static const int64_t dws[][5] = {{32, 112, 112, 1, 3}, {96, 112, 112, 2, 3}, {144, 56, 56, 1, 3}, {144, 56, 56, 2, 3},
+                                     {240, 28, 28, 1, 3}, {576, 14, 14, 1, 3}, {960, 7, 7, 1, 3},
+                                     {240, 20, 20, 1, 5}, {96, 40, 40, 2, 5}, {144, 20, 20, 1, 5}, {672, 7, 7, 1, 7}};
     for (size_t s = 0; s < sizeof dws / sizeof dws[0]; s++) {
         dw_ctx d;
         memset(&d, 0, sizeof d);
-        ek_conv2d_geometry g = {dws[s][0], dws[s][1], dws[s][2], 3, 3, dws[s][3], dws[s][3], 1, 1, 1, 1, 0, 0};
-        g.out_h = (g.in_h + 2 - 3) / g.stride_h + 1;
-        g.out_w = (g.in_w + 2 - 3) / g.stride_w + 1;
+        const int64_t k = dws[s][4], taps = k * k;
+        ek_conv2d_geometry g = {dws[s][0], dws[s][1], dws[s][2], k, k, dws[s][3], dws[s][3], k / 2, k / 2, 1, 1, 0, 0};
+        g.out_h = (g.in_h + 2 * (k / 2) - k) / g.stride_h + 1;
+        g.out_w = (g.in_w + 2 * (k / 2) - k) / g.stride_w + 1;
         d.g = g;
         const int64_t nin = g.channels * g.in_h * g.in_w, nout = g.channels * g.out_h * g.out_w;
-        float *in = amalloc(sizeof(float) * (size_t)nin), *w = amalloc(sizeof(float) * (size_t)(9 * g.channels));
+        float *in = amalloc(sizeof(float) * (size_t)nin), *w = amalloc(sizeof(float) * (size_t)(taps * g.channels));
         float *b = amalloc(sizeof(float) * (size_t)g.channels), *out = amalloc(sizeof(float) * (size_t)nout);
         uint8_t *qin = amalloc((size_t)nin), *qout = amalloc((size_t)nout);
-        int8_t *qw = amalloc((size_t)(9 * g.channels));
+        int8_t *qw = amalloc((size_t)(taps * g.channels));
         float *mult = amalloc(sizeof(float) * (size_t)g.channels);
         int32_t *bi = amalloc(sizeof(int32_t) * (size_t)g.channels);
         for (int64_t i = 0; i < nin; i++) { in[i] = frand(); qin[i] = (uint8_t)rnd(); }
-        for (int64_t i = 0; i < 9 * g.channels; i++) { w[i] = frand(); qw[i] = (int8_t)rnd(); }
+        for (int64_t i = 0; i < taps * g.channels; i++) { w[i] = frand(); qw[i] = (int8_t)rnd(); }
         for (int64_t i = 0; i < g.channels; i++) { b[i] = frand(); mult[i] = 1e-3f; bi[i] = 100; }
         d.in = in; d.w = w; d.b = b; d.out = out; d.qin = qin; d.qw = qw; d.qout = qout;
         d.q = (ek_qoutput){mult, bi, NULL, 1.0f, 128, 5, 5, 255, {0, 0, 0}};
-        const double ops = 18.0 * (double)nout;
+        const double ops = 2.0 * (double)taps * (double)nout;
         const double tf = best_time(run_dw_f32, &d), tq = best_time(run_dw_q, &d);
         const int prev = ek_set_isa(EK_ISA_AVX2);
         const double tq2 = ek_active_isa() == EK_ISA_AVX2 ? best_time(run_dw_q, &d) : 1e30;
         const double tf2 = ek_active_isa() == EK_ISA_AVX2 ? best_time(run_dw_f32, &d) : 1e30;
         ek_set_isa(prev);
-        printf("%5lld %5lld %5lld %3lld | %8.2f %8.2f | %8.2f %9.2f | %8.2fx %8.2fx\n", (long long)g.channels,
-               (long long)g.in_h, (long long)g.in_w, (long long)g.stride_h, ops / tf * 1e-9, ops / tf2 * 1e-9,
+        printf("%5lld %5lld %5lld %3lld %2lld | %8.2f %8.2f | %8.2f %9.2f | %8.2fx %8.2fx\n", (long long)g.channels,
+               (long long)g.in_h, (long long)g.in_w, (long long)g.stride_h, (long long)k, ops / tf * 1e-9, ops / tf2 * 1e-9,
                ops / tq * 1e-9, ops / tq2 * 1e-9, tf / tq, tf2 / tq2);
         fflush(stdout);
         free(in); free(w); free(b); free(out); free(qin); free(qout); free(qw); free(mult); free(bi);

@@ -3,7 +3,7 @@
  * padded taps contribute (za - za)·w = 0 in the GEMM) feeding ek_qgemm_packed_a, and the int8
  * depthwise convolution (direct; channels split across the pool). Depthwise accumulates
  * Σ (x - za)·w in int32 per output row chunk (plane body in qdw_plane.h, compiled per ISA), 3×3
- * stride 1/2 taking a fused three-tap interior loop; then the ISA's requantizing epilogue
+ * stride 1/2 taking a fused three-tap interior loop, other kernels the padded phase planes of qdw_flat.h; then the ISA's requantizing epilogue
  * (same spec as the GEMM, channel = output channel), so results are bit-exact across ISAs.
  */
 #include "qinternal.h"
@@ -59,26 +59,32 @@ void ek_im2col_u8(const uint8_t *input, uint8_t *col, const ek_conv2d_geometry *
 
 #define QDW_NAME qdw_plane_base
 #define QDW_ROW3 qdw_row3_base
+#define QDW_FLAT qdw_flat_base
 #define QDW_ATTR
 #include "qdw_plane.h"
 #undef QDW_NAME
 #undef QDW_ROW3
+#undef QDW_FLAT
 #undef QDW_ATTR
 
 #if defined(__x86_64__)
 #define QDW_NAME qdw_plane_avx2
 #define QDW_ROW3 qdw_row3_avx2
+#define QDW_FLAT qdw_flat_avx2
 #define QDW_ATTR EK__TARGET_AVX2
 #include "qdw_plane.h"
 #undef QDW_NAME
 #undef QDW_ROW3
+#undef QDW_FLAT
 #undef QDW_ATTR
 #define QDW_NAME qdw_plane_avx512
 #define QDW_ROW3 qdw_row3_avx512
+#define QDW_FLAT qdw_flat_avx512
 #define QDW_ATTR EK__TARGET_AVX512
 #include "qdw_plane.h"
 #undef QDW_NAME
 #undef QDW_ROW3
+#undef QDW_FLAT
 #undef QDW_ATTR
 #endif
 

@@ -1,12 +1,15 @@
 /*
  * qdw_plane.h — body of the int8 depthwise-conv plane function, instantiated once per ISA by qconv.c
- * (#define QDW_NAME / QDW_ATTR, then #include). Pure integer C written so the compiler vectorizes
+ * (#define QDW_NAME / QDW_ROW3 / QDW_FLAT / QDW_ATTR, then #include); other kernels than 3×3 s1/s2
+ * go to the padded-plane path of qdw_flat.h when it fits. Pure integer C written so the compiler vectorizes
  * the column loops for the target of each instantiation (SSE2 baseline / AVX2 / AVX-512BW / NEON);
  * the int32 row accumulators then go through the ISA's requantizing epilogue. Not a public header.
  *
  * acc[ow] = Σ_taps (x - za)·w over the taps that fall inside the image (padding = za contributes 0).
  * |x - za| <= 255 and |w| <= 128, so each product fits int16 (<= 32640); sums are int32.
  */
+#include "qdw_flat.h"
+
 /* Portable interior row (same contract as ek__qdw3_row_vnni): one vectorizable pass per input row. */
 QDW_ATTR static void QDW_ROW3(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L,
                               int64_t H, int64_t PL, int32_t *acc) {
@@ -43,6 +46,13 @@ QDW_ATTR static void QDW_NAME(const uint8_t *in, const int8_t *w, int32_t za, co
     /* ISA row kernel: whole 3×3 interior of an output row in one call (all three input rows) */
     const int use_row = fast && KH == 3 && DH == 1;
     if (!row3) row3 = QDW_ROW3;
+    if (!use_row) { /* everything but 3×3 s1/s2: padded phase planes when the row fits */
+        const int64_t strip = qdw_flat_rows(g);
+        if (strip > 0) {
+            QDW_FLAT(in, w, za, g, e, epi, out, esz, strip);
+            return;
+        }
+    }
     int32_t acc[QDW_CHUNK];
     if (use_row) {
         /* interior columns [L, H) (all three taps inside) by the ISA row kernel, the few border

@@ -60,3 +60,40 @@ extension Lowering {
         return try Tensor(sb.map { sa * $0 }, shape: sb.count == 1 ? [] : [sb.count])
     }
 }
+
+extension Lowering {
+    /// QLookup (written by `QDQLookup`) → the DequantizeLinear → float op → QuantizeLinear triple it
+    /// replaced, from the parameters and the float op (`lookup_op`, its attributes and extra
+    /// inputs) it keeps; the table itself is dropped.
+    mutating func lowerLookup(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count >= 6, let output = node.outputs.first, let op = try node.attributes.string("lookup_op"), !op.isEmpty else {
+            throw EdgeError(.invalidGraph, "\(node.label) needs 6 inputs, an output and a lookup_op attribute")
+        }
+        var attributes = node.attributes.values
+        attributes["lookup_op"] = nil
+        initializers[node.inputs[1]] = nil
+        let dequantized = fresh("\(output)__dequantized"), result = fresh("\(output)__float")
+        return [
+            Node(name: fresh("\(node.name)__dq"), op: "DequantizeLinear", inputs: [node.inputs[0], node.inputs[2], node.inputs[3]],
+                 outputs: [dequantized]),
+            Node(name: node.name, op: op, inputs: [dequantized] + node.inputs.dropFirst(6), outputs: [result], attributes: attributes),
+            Node(name: fresh("\(node.name)__q"), op: "QuantizeLinear", inputs: [result, node.inputs[4], node.inputs[5]], outputs: [output]),
+        ]
+    }
+}
+
+extension Lowering {
+    /// QMul (written by `QDQMul`) → DequantizeLinear(a), DequantizeLinear(b) → Mul → QuantizeLinear.
+    mutating func lowerQMul(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count == 8, let output = node.outputs.first else {
+            throw EdgeError(.invalidGraph, "\(node.label) needs 8 inputs and an output")
+        }
+        let a = fresh("\(output)__a"), b = fresh("\(output)__b"), product = fresh("\(output)__product")
+        return [
+            Node(name: fresh("\(node.name)__dq_a"), op: "DequantizeLinear", inputs: Array(node.inputs[0..<3]), outputs: [a]),
+            Node(name: fresh("\(node.name)__dq_b"), op: "DequantizeLinear", inputs: Array(node.inputs[3..<6]), outputs: [b]),
+            Node(name: node.name, op: "Mul", inputs: [a, b], outputs: [product]),
+            Node(name: fresh("\(node.name)__q"), op: "QuantizeLinear", inputs: [product, node.inputs[6], node.inputs[7]], outputs: [output]),
+        ]
+    }
+}

@@ -8,6 +8,8 @@ import EdgeRuntime
 /// | Softmax/LogSoftmax/Hardmax + `coerce_2d = 1`    | Flatten(axis) → op(axis 1) → Reshape(Shape(x))  |
 /// | QLinearConv + `activation`                      | QLinearConv → DequantizeLinear → act → Quantize |
 /// | QLinearMatMul + bias (#8) and/or `activation`   | QDQ: DQ(a), DQ(b) → MatMul → Add → act → Q      |
+/// | QLookup (`lookup_op` + its attributes/inputs)   | DequantizeLinear → lookup_op → QuantizeLinear   |
+/// | QMul                                            | DQ(a), DQ(b) → Mul → QuantizeLinear             |
 enum StandardForm {
     static func lower(_ graph: Graph) throws(EdgeError) -> Graph {
         var names = Set(graph.initializers.keys)
@@ -51,6 +53,8 @@ struct Lowering {
             node.attributes["coerce_2d"] = nil
             if coerce != 0 { return try unflattenSoftmax(node) }
         }
+        if node.op == "QLookup" { return try lowerLookup(node) }
+        if node.op == "QMul" { return try lowerQMul(node) }
         if node.op == "QLinearConv" || node.op == "QLinearMatMul", let lowered = try lowerQuantized(node) { return lowered }
         guard let activation = try a.string("activation") else { return [node] }
         let alpha = try a.float("activation_alpha", default: 0)

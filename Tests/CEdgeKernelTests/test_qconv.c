@@ -3,7 +3,8 @@
  * its composition with ek_qgemm_packed_a (= a direct int8 convolution), and ek_qconv2d_depthwise vs
  * an int64 direct reference + the requantization spec, bit-exact on every variant: 3×3 stride 1/2
  * (fast path) with pads 0/1/2, 5×5, 1×1, dilation 2, multiplier 1/2, widths across the 512-column
- * row chunk, sizes 1..17, zero points 0/128/255, u8 and float output, threads 1..3.
+ * row chunk; the padded phase-plane path (5×5 / 7×7 / 2×2 stride 1/2/3, dilation 2, several strips,
+ * tiny planes, rows too wide for it), sizes 1..17, zero points 0/128/255, u8 and float output, threads 1..3.
  */
 #include "test_qcommon.h"
 
@@ -34,6 +35,12 @@ int ekt_qconv(int verbose) {
         {3, 8, 8, 3, 2, 0, 1, 2},  {2, 6, 600, 3, 1, 1, 1, 1}, {2, 5, 1100, 3, 2, 1, 1, 1}, {3, 12, 12, 5, 1, 2, 1, 1},
         {2, 9, 9, 1, 1, 0, 1, 1},  {3, 11, 10, 3, 1, 2, 2, 1}, {2, 7, 7, 3, 2, 2, 1, 1},  {1, 2, 3, 3, 1, 2, 1, 3},
         {16, 28, 28, 3, 1, 1, 1, 1}, {7, 15, 15, 3, 2, 1, 1, 1},
+        /* padded phase-plane path (qdw_flat.h): 5×5 / 7×7 s1/s2, tiny planes, dilation, stride 3,
+         * several strips, rows too wide for it (generic fallback) */
+        {4, 20, 20, 5, 1, 2, 1, 1}, {3, 40, 40, 5, 2, 2, 1, 1}, {2, 3, 2, 5, 1, 2, 1, 1},  {2, 4, 5, 5, 2, 2, 1, 2},
+        {3, 13, 11, 7, 1, 3, 1, 1}, {2, 9, 14, 7, 2, 3, 1, 1},  {2, 10, 9, 5, 2, 1, 2, 1}, {2, 11, 10, 3, 3, 1, 1, 1},
+        {1, 4, 700, 5, 1, 2, 1, 1}, {1, 3, 3000, 5, 2, 2, 1, 1}, {2, 30, 30, 5, 1, 0, 1, 1}, {2, 150, 40, 5, 1, 2, 1, 1},
+        {2, 120, 120, 5, 2, 2, 1, 1}, {3, 1, 1, 5, 1, 2, 1, 1},  {2, 12, 12, 3, 1, 2, 2, 2}, {2, 8, 9, 2, 2, 0, 1, 1},
     };
     const int32_t zas[] = {0, 128, 255, 77};
     ek_pool *pools[3] = {NULL, ek_pool_create(2), ek_pool_create(3)};

@@ -18,7 +18,10 @@ final class ComputeOpsAllocationTests: XCTestCase {
     private func cases() -> [Case] {
         var rng = SeededRandom(seed: 71)
         let image = rng.tensor([2, 8, 32, 32])
+        let dw5 = [QRef.tensor(QRef.random(&rng, 8 * 25, -127, 127), [8, 1, 5, 5], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
         let pads: Attribute = .ints([1, 1, 1, 1])
+        let table = QRef.tensor(QRef.random(&rng, 256, 0, 255), [256], .uint8)
+        let scale = QRef.tensor(QRef.random(&rng, 8, 0, 255), [1, 8, 1, 1], .uint8)
         return [
             Case(op: "Conv", inputs: [image, rng.tensor([8, 1, 3, 3]), rng.tensor([8])],
                  attributes: ["group": .int(8), "pads": pads, "activation": .string("Relu")], constants: [1, 2]),
@@ -48,17 +51,25 @@ final class ComputeOpsAllocationTests: XCTestCase {
         ] + quantizedCases(&rng)
     }
 
-    /// The int8 ops: QLinearConv (im2col, depthwise, int8 activations), QLinearMatMul, Q/DQ.
+    /// The int8 ops: QLinearConv (im2col, depthwise 3×3 and 5×5, int8 activations), QLinearMatMul,
+    /// Q/DQ, QLookup, QMul (broadcast).
     private func quantizedCases(_ rng: inout SeededRandom) -> [Case] {
         let u8 = QRef.tensor(QRef.random(&rng, 2 * 8 * 16 * 16, 0, 255), [2, 8, 16, 16], .uint8)
         let i8 = QRef.tensor(QRef.random(&rng, 2 * 8 * 16 * 16, -128, 127), [2, 8, 16, 16], .int8)
         func params(_ dtype: DType) -> [Tensor] { [Tensor(scalar: Float(0.02)), QRef.tensor([3], [], dtype)] }
         let w = [QRef.tensor(QRef.random(&rng, 16 * 8 * 9, -127, 127), [16, 8, 3, 3], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
         let dw = [QRef.tensor(QRef.random(&rng, 8 * 9, -127, 127), [8, 1, 3, 3], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
+        let dw5 = [QRef.tensor(QRef.random(&rng, 8 * 25, -127, 127), [8, 1, 5, 5], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
         let pads: Attribute = .ints([1, 1, 1, 1])
+        let table = QRef.tensor(QRef.random(&rng, 256, 0, 255), [256], .uint8)
+        let scale = QRef.tensor(QRef.random(&rng, 8, 0, 255), [1, 8, 1, 1], .uint8)
         return [
             Case(op: "QLinearConv", inputs: [u8] + params(.uint8) + w + params(.uint8), attributes: ["pads": pads], constants: Set(1...7)),
             Case(op: "QLinearConv", inputs: [i8] + params(.int8) + dw + params(.int8), attributes: ["pads": pads, "group": .int(8)], constants: Set(1...7)),
+            Case(op: "QLinearConv", inputs: [u8] + params(.uint8) + dw5 + params(.uint8),
+                 attributes: ["pads": .ints([2, 2, 2, 2]), "group": .int(8), "strides": .ints([2, 2])], constants: Set(1...7)),
+            Case(op: "QLookup", inputs: [u8, table], constants: [1]),
+            Case(op: "QMul", inputs: [u8] + params(.uint8) + [scale] + params(.uint8) + params(.uint8), constants: [1, 2, 4, 5, 6, 7]),
             Case(op: "QLinearMatMul", inputs: [QRef.tensor(QRef.random(&rng, 16 * 72, 0, 255), [16, 72], .uint8)] + params(.uint8)
                  + [QRef.tensor(QRef.random(&rng, 72 * 16, -127, 127), [72, 16], .int8), Tensor(scalar: Float(0.01)), QRef.tensor([0], [], .int8)]
                  + params(.uint8), constants: Set(1...7)),

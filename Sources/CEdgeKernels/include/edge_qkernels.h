@@ -174,7 +174,8 @@ void ek_im2col_u8(const uint8_t *input, uint8_t *col, const ek_conv2d_geometry *
  * int8 depthwise conv: input u8 [channels, in_h, in_w] (zero point q->a_zero_point; padding counts as
  * za, i.e. contributes 0), weights s8 [channels·multiplier, kh, kw], output channel oc reads input
  * channel oc / multiplier; output u8 or float [channels·multiplier, out_h, out_w] via `q` (channel = oc).
- * 3×3 stride 1/2 dilation 1 takes a fast path. Returns 0, or -1 on invalid arguments.
+ * 3×3 stride 1/2 dilation 1 takes an ISA row kernel, other shapes a padded-plane path (exact integer
+ * sums either way, so bit-exact across ISAs). Returns 0, or -1 on invalid arguments.
  */
 int ek_qconv2d_depthwise(const uint8_t *input, const int8_t *weights, void *output, int out_type,
                          const ek_conv2d_geometry *g, int64_t multiplier, const ek_qoutput *q, ek_pool *pool);

@@ -39,4 +39,6 @@ nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     DynamicQuantizeLinearOp.self,
     QLinearConvOp.self,
     QLinearMatMulOp.self,
+    QLookupOp.self,
+    QMulOp.self,
 ]

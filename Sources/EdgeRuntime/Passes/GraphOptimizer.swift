@@ -6,14 +6,19 @@
 ///    with rescaled weights and bias.
 /// 3. `QDQFusion`: DequantizeLinear → Conv/MatMul/Gemm → [Relu/Clip] → QuantizeLinear (ONNX
 ///    Runtime's QDQ form) → one QLinearConv/QLinearMatMul on the int8 kernels.
-/// 4. `ActivationFusion`: Conv/ConvTranspose/Gemm/MatMul followed by Relu/Clip/… → the op
+/// 4. `QDQLookup`: DequantizeLinear → element-wise unary float op → QuantizeLinear (per-tensor
+///    constant parameters) → one QLookup node (256-entry table, exact); `QDQMul`: DQ · DQ → Q
+///    → one QMul node (exact).
+/// 5. `ActivationFusion`: Conv/ConvTranspose/Gemm/MatMul followed by Relu/Clip/… → the op
 ///    carries `activation` attributes and its kernel applies it in the store epilogue.
-/// 5. `removeDeadNodes`: nodes that do not reach a graph output are dropped.
+/// 6. `removeDeadNodes`: nodes that do not reach a graph output are dropped.
 public enum GraphOptimizer {
     public static func optimize(_ graph: Graph) throws(EdgeError) -> Graph {
         var g = removeIdentities(graph)
         g = try BatchNormFolding.apply(g)
         g = try QDQFusion.apply(g)
+        g = try QDQLookup.apply(g)
+        g = try QDQMul.apply(g)
         g = try ActivationFusion.apply(g)
         return removeDeadNodes(g)
     }

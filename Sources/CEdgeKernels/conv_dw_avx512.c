@@ -8,34 +8,17 @@
  */
 #if defined(__x86_64__)
 #include "internal.h"
+#include "conv_dw_common.h"
 
 #include <immintrin.h>
 
 #define T EK__TARGET_AVX512
 
-static inline float dw_point(const float *in, const float *w, float bias, const ek_conv2d_geometry *g, int64_t oh,
-                             int64_t ow) {
-    float s = bias;
-    const int64_t S = g->stride_w;
-    for (int i = 0; i < 3; i++) {
-        const int64_t ih = oh * S - g->pad_top + i;
-        if (ih < 0 || ih >= g->in_h) continue;
-        for (int j = 0; j < 3; j++) {
-            const int64_t iw = ow * S - g->pad_left + j;
-            if (iw < 0 || iw >= g->in_w) continue;
-            s += w[i * 3 + j] * in[ih * g->in_w + iw];
-        }
-    }
-    return s;
-}
-
 T void ek__dw3x3_avx512(const float *in, const float *w, float bias, float *out, const ek_conv2d_geometry *g) {
     const int64_t IH = g->in_h, IW = g->in_w, OH = g->out_h, OW = g->out_w, S = g->stride_w;
     const int64_t PT = g->pad_top, PL = g->pad_left;
-    int64_t lo = (PL + S - 1) / S;
-    int64_t hi = (IW - 3 + PL) >= 0 ? (IW - 3 + PL) / S + 1 : 0;
-    if (hi > OW) hi = OW;
-    if (lo > hi) lo = hi;
+    int64_t lo, hi;
+    ek__dw3x3_interior(g, &lo, &hi);
     const __m512 vb = _mm512_set1_ps(bias);
     __m512 wv[9];
     for (int t = 0; t < 9; t++) wv[t] = _mm512_set1_ps(w[t]);
@@ -48,7 +31,7 @@ T void ek__dw3x3_avx512(const float *in, const float *w, float bias, float *out,
             const int64_t ih = oh * S - PT + i;
             rows[i] = (ih >= 0 && ih < IH) ? in + ih * IW : NULL;
         }
-        for (int64_t ow = 0; ow < lo; ow++) orow[ow] = dw_point(in, w, bias, g, oh, ow);
+        for (int64_t ow = 0; ow < lo; ow++) orow[ow] = ek__dw3x3_point(in, w, bias, g, oh, ow);
         int64_t ow = lo;
         if (S == 1) {
             /* full vectors and a masked tail: every lane < hi reads inside the row */
@@ -101,7 +84,7 @@ T void ek__dw3x3_avx512(const float *in, const float *w, float bias, float *out,
                 _mm512_mask_storeu_ps(orow + ow, m, _mm512_add_ps(acc[0], _mm512_add_ps(acc[1], acc[2])));
             }
         }
-        for (ow = hi; ow < OW; ow++) orow[ow] = dw_point(in, w, bias, g, oh, ow);
+        for (ow = hi; ow < OW; ow++) orow[ow] = ek__dw3x3_point(in, w, bias, g, oh, ow);
     }
 }
 

@@ -6,32 +6,15 @@
  */
 #if defined(__aarch64__)
 #include "internal.h"
+#include "conv_dw_common.h"
 
 #include <arm_neon.h>
-
-static inline float dw_point(const float *in, const float *w, float bias, const ek_conv2d_geometry *g, int64_t oh,
-                             int64_t ow) {
-    float s = bias;
-    const int64_t S = g->stride_w;
-    for (int i = 0; i < 3; i++) {
-        const int64_t ih = oh * S - g->pad_top + i;
-        if (ih < 0 || ih >= g->in_h) continue;
-        for (int j = 0; j < 3; j++) {
-            const int64_t iw = ow * S - g->pad_left + j;
-            if (iw < 0 || iw >= g->in_w) continue;
-            s += w[i * 3 + j] * in[ih * g->in_w + iw];
-        }
-    }
-    return s;
-}
 
 void ek__dw3x3_neon(const float *in, const float *w, float bias, float *out, const ek_conv2d_geometry *g) {
     const int64_t IH = g->in_h, IW = g->in_w, OH = g->out_h, OW = g->out_w, S = g->stride_w;
     const int64_t PT = g->pad_top, PL = g->pad_left;
-    int64_t lo = (PL + S - 1) / S;
-    int64_t hi = (IW - 3 + PL) >= 0 ? (IW - 3 + PL) / S + 1 : 0;
-    if (hi > OW) hi = OW;
-    if (lo > hi) lo = hi;
+    int64_t lo, hi;
+    ek__dw3x3_interior(g, &lo, &hi);
     const float32x4_t vb = vdupq_n_f32(bias);
     float32x4_t wv[9];
     for (int t = 0; t < 9; t++) wv[t] = vdupq_n_f32(w[t]);
@@ -42,7 +25,7 @@ void ek__dw3x3_neon(const float *in, const float *w, float bias, float *out, con
             const int64_t ih = oh * S - PT + i;
             rows[i] = (ih >= 0 && ih < IH) ? in + ih * IW : NULL;
         }
-        for (int64_t ow = 0; ow < lo; ow++) orow[ow] = dw_point(in, w, bias, g, oh, ow);
+        for (int64_t ow = 0; ow < lo; ow++) orow[ow] = ek__dw3x3_point(in, w, bias, g, oh, ow);
         int64_t ow = lo;
         if (S == 1) {
             for (; ow + 8 <= hi; ow += 8) {
@@ -87,7 +70,7 @@ void ek__dw3x3_neon(const float *in, const float *w, float bias, float *out, con
                 vst1q_f32(orow + ow, a0);
             }
         }
-        for (; ow < OW; ow++) orow[ow] = dw_point(in, w, bias, g, oh, ow);
+        for (; ow < OW; ow++) orow[ow] = ek__dw3x3_point(in, w, bias, g, oh, ow);
     }
 }
 

@@ -21,32 +21,39 @@ EK__INLINE T __m256i widen(const int sgn, const uint8_t *p) {
     return sgn ? _mm256_cvtepi8_epi16(x) : _mm256_cvtepu8_epi16(x);
 }
 
+/* One 4-row × 8-column block: row[i] holds the int32 sums of row i, columns 8h .. 8h+7.
+ * Shared by the plain kernel (stores the sums) and the fused-epilogue kernel (requantizes them). */
+EK__INLINE T void avx2_block(const int bs, int64_t kg, const uint8_t *bc, const uint8_t *vp, __m256i row[4]) {
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+            c31 = c00;
+    for (int64_t g = 0; g < kg; g++) {
+        const __m256i bw = widen(bs, bc + g * 16);
+        const __m256i v0 = widen(!bs, vp + g * 64), v1 = widen(!bs, vp + g * 64 + 16);
+        __m256i b = _mm256_permute4x64_epi64(bw, 0x00);
+        c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(v0, b));
+        c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(v1, b));
+        b = _mm256_permute4x64_epi64(bw, 0x55);
+        c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(v0, b));
+        c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(v1, b));
+        b = _mm256_permute4x64_epi64(bw, 0xAA);
+        c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(v0, b));
+        c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(v1, b));
+        b = _mm256_permute4x64_epi64(bw, 0xFF);
+        c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(v0, b));
+        c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(v1, b));
+    }
+    row[0] = _mm256_permute4x64_epi64(_mm256_hadd_epi32(c00, c01), 0xD8);
+    row[1] = _mm256_permute4x64_epi64(_mm256_hadd_epi32(c10, c11), 0xD8);
+    row[2] = _mm256_permute4x64_epi64(_mm256_hadd_epi32(c20, c21), 0xD8);
+    row[3] = _mm256_permute4x64_epi64(_mm256_hadd_epi32(c30, c31), 0xD8);
+}
+
 EK__INLINE T void avx2_tpl(const int bs, int64_t kg, const uint8_t *bc, const uint8_t *vec, int32_t *acc, int n) {
     for (int h = 0; h * 8 < n; h++) {
-        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
-                c31 = c00;
-        const uint8_t *vp = vec + h * 32;
-        for (int64_t g = 0; g < kg; g++) {
-            const __m256i bw = widen(bs, bc + g * 16);
-            const __m256i v0 = widen(!bs, vp + g * 64), v1 = widen(!bs, vp + g * 64 + 16);
-            __m256i b = _mm256_permute4x64_epi64(bw, 0x00);
-            c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(v0, b));
-            c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(v1, b));
-            b = _mm256_permute4x64_epi64(bw, 0x55);
-            c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(v0, b));
-            c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(v1, b));
-            b = _mm256_permute4x64_epi64(bw, 0xAA);
-            c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(v0, b));
-            c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(v1, b));
-            b = _mm256_permute4x64_epi64(bw, 0xFF);
-            c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(v0, b));
-            c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(v1, b));
-        }
+        __m256i row[4];
+        avx2_block(bs, kg, bc, vec + h * 32, row);
         int32_t *o = acc + h * 8;
-        _mm256_storeu_si256((__m256i *)(o + 0 * EK__QACC_LD), _mm256_permute4x64_epi64(_mm256_hadd_epi32(c00, c01), 0xD8));
-        _mm256_storeu_si256((__m256i *)(o + 1 * EK__QACC_LD), _mm256_permute4x64_epi64(_mm256_hadd_epi32(c10, c11), 0xD8));
-        _mm256_storeu_si256((__m256i *)(o + 2 * EK__QACC_LD), _mm256_permute4x64_epi64(_mm256_hadd_epi32(c20, c21), 0xD8));
-        _mm256_storeu_si256((__m256i *)(o + 3 * EK__QACC_LD), _mm256_permute4x64_epi64(_mm256_hadd_epi32(c30, c31), 0xD8));
+        for (int i = 0; i < 4; i++) _mm256_storeu_si256((__m256i *)(o + i * EK__QACC_LD), row[i]);
     }
 }
 
@@ -104,30 +111,10 @@ EK__INLINE T void epi8(__m256i acc, int i, int j0, int nn, const ek__qepi *e, vo
 EK__INLINE T void avx2_epi_tpl(const int bs, int64_t kg, const uint8_t *bc, const uint8_t *vec, int m, int n,
                                const ek__qepi *e, void *out, int64_t ldo) {
     for (int h = 0; h * 8 < n; h++) {
-        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
-                c31 = c00;
-        const uint8_t *vp = vec + h * 32;
-        for (int64_t g = 0; g < kg; g++) {
-            const __m256i bw = widen(bs, bc + g * 16);
-            const __m256i v0 = widen(!bs, vp + g * 64), v1 = widen(!bs, vp + g * 64 + 16);
-            __m256i b = _mm256_permute4x64_epi64(bw, 0x00);
-            c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(v0, b));
-            c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(v1, b));
-            b = _mm256_permute4x64_epi64(bw, 0x55);
-            c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(v0, b));
-            c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(v1, b));
-            b = _mm256_permute4x64_epi64(bw, 0xAA);
-            c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(v0, b));
-            c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(v1, b));
-            b = _mm256_permute4x64_epi64(bw, 0xFF);
-            c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(v0, b));
-            c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(v1, b));
-        }
+        __m256i row[4];
+        avx2_block(bs, kg, bc, vec + h * 32, row);
         const int nn = n - 8 * h < 8 ? n - 8 * h : 8;
-        epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c00, c01), 0xD8), 0, 8 * h, nn, e, out, ldo);
-        if (m > 1) epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c10, c11), 0xD8), 1, 8 * h, nn, e, out, ldo);
-        if (m > 2) epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c20, c21), 0xD8), 2, 8 * h, nn, e, out, ldo);
-        if (m > 3) epi8(_mm256_permute4x64_epi64(_mm256_hadd_epi32(c30, c31), 0xD8), 3, 8 * h, nn, e, out, ldo);
+        for (int i = 0; i < m && i < 4; i++) epi8(row[i], i, 8 * h, nn, e, out, ldo);
     }
 }
 

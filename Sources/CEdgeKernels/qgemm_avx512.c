@@ -18,9 +18,10 @@ static inline int32_t ld32(const uint8_t *p) {
     return v;
 }
 
-EK__INLINE T void vnni_tpl(const int MP, const int NP, const int bs, int64_t kg, const uint8_t *bc, int64_t bc_ps,
-                           const uint8_t *vec, int64_t vec_ps, int32_t *acc) {
-    __m512i c[12][2];
+/* The k loop shared by both kernels: c[row][half] accumulates MP 4-row panels × NP 16-column
+ * halves with vpdpbusd (u8 operand first). Force-inlined with constant MP/NP, so c stays in registers. */
+EK__INLINE T void vnni_accumulate(const int MP, const int NP, const int bs, int64_t kg, const uint8_t *bc,
+                                  int64_t bc_ps, const uint8_t *vec, int64_t vec_ps, __m512i c[12][2]) {
 #pragma GCC unroll 12
     for (int i = 0; i < 12; i++) c[i][0] = c[i][1] = _mm512_setzero_si512();
     const uint8_t *v1p = vec + vec_ps;
@@ -43,6 +44,12 @@ EK__INLINE T void vnni_tpl(const int MP, const int NP, const int bs, int64_t kg,
             }
         }
     }
+}
+
+EK__INLINE T void vnni_tpl(const int MP, const int NP, const int bs, int64_t kg, const uint8_t *bc, int64_t bc_ps,
+                           const uint8_t *vec, int64_t vec_ps, int32_t *acc) {
+    __m512i c[12][2];
+    vnni_accumulate(MP, NP, bs, kg, bc, bc_ps, vec, vec_ps, c);
 #pragma GCC unroll 12
     for (int i = 0; i < 4 * MP; i++) {
         _mm512_storeu_si512((void *)(acc + i * EK__QACC_LD), c[i][0]);
@@ -56,28 +63,7 @@ EK__INLINE T void vnni_epi_tpl(const int MP, const int NP, const int bs, int64_t
                                const uint8_t *vec, int64_t vec_ps, int m, int n, const ek__qepi *e, void *out,
                                int64_t ldo) {
     __m512i c[12][2];
-#pragma GCC unroll 12
-    for (int i = 0; i < 12; i++) c[i][0] = c[i][1] = _mm512_setzero_si512();
-    const uint8_t *v1p = vec + vec_ps;
-    for (int64_t g = 0; g < kg; g++) {
-        const __m512i v0 = _mm512_loadu_si512((const void *)(vec + g * 64));
-        const __m512i v1 = NP == 2 ? _mm512_loadu_si512((const void *)(v1p + g * 64)) : v0;
-#pragma GCC unroll 3
-        for (int p = 0; p < MP; p++) {
-            const uint8_t *bp = bc + p * bc_ps + g * 16;
-#pragma GCC unroll 4
-            for (int r = 0; r < 4; r++) {
-                const __m512i b = _mm512_set1_epi32(ld32(bp + 4 * r));
-                if (bs) {
-                    c[p * 4 + r][0] = _mm512_dpbusd_epi32(c[p * 4 + r][0], v0, b);
-                    if (NP == 2) c[p * 4 + r][1] = _mm512_dpbusd_epi32(c[p * 4 + r][1], v1, b);
-                } else {
-                    c[p * 4 + r][0] = _mm512_dpbusd_epi32(c[p * 4 + r][0], b, v0);
-                    if (NP == 2) c[p * 4 + r][1] = _mm512_dpbusd_epi32(c[p * 4 + r][1], b, v1);
-                }
-            }
-        }
-    }
+    vnni_accumulate(MP, NP, bs, kg, bc, bc_ps, vec, vec_ps, c);
     const int n0 = n < 16 ? n : 16, n1 = n - 16;
     const __mmask16 k0 = (__mmask16)((1u << n0) - 1), k1 = n1 > 0 ? (__mmask16)((1u << n1) - 1) : 0;
     const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi), sc = _mm512_set1_ps(e->scale);

@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C micro-kernels with runtime CPU dispatch (AVX-512, AVX2+FMA, NEON, scalar reference).
@@ -46,12 +47,23 @@ let package = Package(
             name: "EdgeCompress",
             dependencies: ["EdgeRuntime"]
         ),
+        // Match-quality data: players, match results, the GRDB player store, pair features, simulator.
+        .target(
+            name: "EdgeMatch",
+            dependencies: ["EdgeRuntime", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The daemon's state database (state.sqlite): model registry, device profiles, event log, players.
+        .target(
+            name: "EdgeStore",
+            dependencies: ["EdgeMatch", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "EdgeAssistantCLI",
             dependencies: [
                 "EdgeRuntime",
                 "EdgeONNX",
                 "EdgeCompress",
+                "EdgeMatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +105,20 @@ let package = Package(
         .testTarget(
             name: "EdgeONNXTests",
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        .testTarget(
+            name: "EdgeMatchTests",
+            dependencies: ["EdgeMatch", "EdgeRuntime", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Child process of the crash-safety test: writes, prints each acknowledged id, gets SIGKILLed.
+        .executableTarget(
+            name: "EdgeStoreCrashWriter",
+            dependencies: ["EdgeStore"],
+            path: "Tests/EdgeStoreCrashWriter"
+        ),
+        .testTarget(
+            name: "EdgeStoreTests",
+            dependencies: ["EdgeStore", "EdgeMatch", "EdgeStoreCrashWriter", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -60,9 +60,7 @@ public struct MatchResult: Codable, Sendable, Equatable {
     /// Throws `invalid_input` for a malformed result (bad ids, empty or duplicate teams,
     /// margin out of range, quitters or reports that did not play).
     public func validate() throws(EdgeError) {
-        do { try Player.validateID(matchID) } catch {
-            throw EdgeError(.invalidInput, "match id: \(error.message)")
-        }
+        try SafeName.validate(matchID, what: "match id")
         guard timestamp.isFinite, timestamp >= 0 else {
             throw EdgeError(.invalidInput, "match \(matchID): timestamp \(timestamp) is not a time after 1970")
         }

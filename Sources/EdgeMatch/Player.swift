@@ -39,7 +39,7 @@ public struct Player: Codable, Sendable, Equatable, Hashable {
     public static let skillRange: ClosedRange<Double> = 0...5000
     public static let latencyRange: ClosedRange<Double> = 0...2000
     public static let partySizeRange: ClosedRange<Int> = 1...5
-    public static let maxIDLength = 64
+    public static let maxIDLength = SafeName.maxLength
 
     public init(id: String, skill: Double, region: Region, latencyMs: Double, playStyle: PlayStyle,
                 toxicity: Double, quitRate: Double, partySize: Int, matchesPlayed: Int = 0) throws(EdgeError) {
@@ -70,17 +70,9 @@ public struct Player: Codable, Sendable, Equatable, Hashable {
         }
     }
 
-    /// Player ids are path segments in the daemon's API and keys in SQLite: keep them boring.
+    /// Player ids are path segments in the daemon's API and keys in SQLite (`SafeName`).
     public static func validateID(_ id: String) throws(EdgeError) {
-        guard !id.isEmpty, id.utf8.count <= maxIDLength else {
-            throw EdgeError(.invalidInput, "player id must be 1–\(maxIDLength) characters, got \(id.utf8.count)")
-        }
-        let allowed = id.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c == 0x2E || c == 0x2D
-        }
-        guard allowed else {
-            throw EdgeError(.invalidInput, "player id '\(id.prefix(80))' may only contain A–Z, a–z, 0–9, '_', '.' and '-'")
-        }
+        try SafeName.validate(id, what: "player id")
     }
 
     private static func check(_ name: String, _ value: Double, in range: ClosedRange<Double>) throws(EdgeError) {

@@ -12,9 +12,8 @@ extension EdgeError.Code {
 /// Players and match history in SQLite (GRDB).
 ///
 /// The `static … in db:` functions are the operations themselves; they run inside whatever
-/// transaction the caller holds, so the simulator can batch and `EdgeStore` can compose them.
-/// The instance methods wrap each in one write transaction on the writer's serial queue
-/// (`async`: the calling thread is never blocked, see `EdgeStore` for the threading model).
+/// transaction the caller holds, so the simulator can batch them and `EdgeStore` (the daemon's
+/// state database) wraps each in one durable write with its threading model.
 public struct PlayerStore: Sendable {
     /// Largest number of ids one `players(ids:)` call accepts (bounded SQL, bounded memory).
     public static let maxFetchIDs = 10_000
@@ -119,22 +118,5 @@ public struct PlayerStore: Sendable {
         }
         return try MatchResult(matchID: id, timestamp: row["timestamp"], teams: teams, margin: row["margin"],
                                quitters: quitters, reported: reported)
-    }
-
-    // MARK: - One transaction each
-
-    /// `upsert(_:in:)` in its own transaction.
-    public func upsert(_ player: Player) async throws -> Player {
-        try await writer.write { db in try PlayerStore.upsert(player, in: db) }
-    }
-
-    /// `record(_:in:)` in its own transaction.
-    public func record(_ result: MatchResult) async throws -> RecordOutcome {
-        try await writer.write { db in try PlayerStore.record(result, in: db) }
-    }
-
-    /// `players(ids:in:)` on a reader (concurrent with writes in WAL mode).
-    public func players(ids: [String]) async throws -> [String: Player] {
-        try await writer.read { db in try PlayerStore.players(ids: ids, in: db) }
     }
 }

@@ -52,6 +52,7 @@ let package = Package(
                 "EdgeRuntime",
                 "EdgeONNX",
                 "EdgeCompress",
+                "EdgeGovernor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +94,15 @@ let package = Package(
         .testTarget(
             name: "EdgeONNXTests",
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // Runtime governor: power/CPU/thermal signals (sysfs/procfs under configurable roots) and
+        // the pure policy state machine that picks a variant per model. Foundation only.
+        .target(
+            name: "EdgeGovernor"
+        ),
+        .testTarget(
+            name: "EdgeGovernorTests",
+            dependencies: ["EdgeGovernor"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -52,8 +52,10 @@ struct LadderFit {
 }
 
 /// Splits the budget between models by max-min fairness (water-filling): a model whose demand
-/// is below its weighted fair share gets just its demand, and the rest is shared among the
-/// others, so a light model never strands budget a heavy one could use.
+/// is below its weighted fair share gets its demand, and the rest is shared among the others,
+/// so a light model never strands budget a heavy one could use. When every demand is met, the
+/// surplus is handed out in proportion to demand, so every model sees the same utilisation
+/// (total demand / budget) and the up/down thresholds act on the machine as a whole.
 enum BudgetSplit {
     /// - Parameters:
     ///   - demands: model → cores it would use unconstrained; models with zero demand get a
@@ -78,9 +80,15 @@ enum BudgetSplit {
                 open.remove(m)
             }
         }
-        let idleTotal = demands.keys.filter { result[$0] == nil }.reduce(0) { $0 + weight($1) }
+        let totalDemand = demands.values.reduce(0) { $0 + max(0, $1) }
+        if remaining > 0 && totalDemand > 0 {
+            for (m, demand) in demands where demand > 0 { result[m]! += remaining * demand / totalDemand }
+            remaining = 0
+        }
+        // Idle models cost nothing at any rung; a nominal fair share keeps their status readable.
+        let total = demands.keys.reduce(0) { $0 + weight($1) }
         for m in demands.keys where result[m] == nil {
-            result[m] = idleTotal > 0 ? max(remaining, 0) * weight(m) / idleTotal : 0
+            result[m] = total > 0 ? max(0, budget) * weight(m) / total : 0
         }
         return result
     }

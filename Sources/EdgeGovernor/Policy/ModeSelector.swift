@@ -6,17 +6,19 @@ struct ModeSelector: Sendable {
     private(set) var current: EffectiveMode?
     private var relaxSince: Double?
 
-    /// The mode for this tick, why, and the change (if any) as an action.
+    /// The mode for this tick, why, the change (if any) as an action, and — when the mode relaxed
+    /// after waiting — since when the relaxed mode has been wanted (models may count their up
+    /// dwell from then instead of waiting a second dwell).
     mutating func step(input: PolicyInput, rules: [Rule], autoDefault: EffectiveMode, dwell: Double)
-        -> (mode: EffectiveMode, reason: String, action: PolicyAction?) {
+        -> (mode: EffectiveMode, reason: String, action: PolicyAction?, relaxedSince: Double?) {
         let (target, why) = Self.target(input: input, rules: rules, autoDefault: autoDefault)
         guard let previous = current else {
             current = target
-            return (target, why, nil)
+            return (target, why, nil, nil)
         }
         if target == previous {
             relaxSince = nil
-            return (target, why, nil)
+            return (target, why, nil, nil)
         }
         if target > previous && input.mode == .auto {
             let since = relaxSince ?? input.now
@@ -24,12 +26,13 @@ struct ModeSelector: Sendable {
             let waited = input.now - since
             if waited < dwell {
                 let reason = "\(why) wants \(target.rawValue), held at \(previous.rawValue) for \(format(dwell - waited)) s more of dwell"
-                return (previous, reason, nil)
+                return (previous, reason, nil, nil)
             }
         }
+        let since = target > previous ? (relaxSince ?? input.now) : nil
         relaxSince = nil
         current = target
-        return (target, why, .changeMode(from: previous, to: target, reason: why))
+        return (target, why, .changeMode(from: previous, to: target, reason: why), since)
     }
 
     private static func target(input: PolicyInput, rules: [Rule], autoDefault: EffectiveMode) -> (EffectiveMode, String) {

@@ -53,9 +53,14 @@ public struct Policy: Sendable {
     public mutating func step(_ input: PolicyInput) -> PolicyDecision {
         let config = configuration
         var actions: [PolicyAction] = []
-        let (mode, modeReason, modeAction) = modes.step(input: input, rules: rules, autoDefault: config.autoDefault,
-                                                       dwell: config.minDwellSeconds)
+        let (mode, modeReason, modeAction, relaxedSince) = modes.step(input: input, rules: rules, autoDefault: config.autoDefault,
+                                                                     dwell: config.minDwellSeconds)
         if let modeAction { actions.append(modeAction) }
+        if let relaxedSince {
+            // The relaxed mode has been wanted for a dwell already: that counts as the models'
+            // up-dwell too, so coming back on AC costs one dwell, not two.
+            for model in states.keys { states[model]!.upSince = min(states[model]!.upSince ?? relaxedSince, relaxedSince) }
+        }
 
         let fits = ladders.map { LadderFit(ladder: $0, rate: max(0, input.rates[$0.model] ?? 0), mode: mode, tolerance: config.balancedTolerance) }
         let pins = fits.map { pinnedRung($0.ladder, input.overrides) }
@@ -144,9 +149,11 @@ public struct Policy: Sendable {
             return "no variant fits: \(cost) > share \(format(share)) cores; budget \(budget.summary)"
         }
         let better = rung > 0 ? fit.ladder.variants[rung - 1] : nil
-        if mode == .balanced, let best = fit.ladder.variants.indices.first(where: { fit.cost($0) <= share * configuration.downThreshold }),
-           best < rung {
-            return "balanced: \(variant.name) is within \(format(configuration.balancedTolerance)) accuracy of \(fit.ladder.variants[best].name) at less CPU; \(cost) of share \(format(share)) cores"
+        // A more accurate rung within the tolerance was skipped for CPU, not for lack of budget.
+        if mode == .balanced, let skipped = fit.ladder.variants.indices.first(where: {
+            $0 < rung && fit.ladder.variants[$0].accuracy - variant.accuracy <= configuration.balancedTolerance + 1e-12
+        }) {
+            return "balanced: \(variant.name) is within \(format(configuration.balancedTolerance * 100)) accuracy points of \(fit.ladder.variants[skipped].name) at less CPU; \(cost) of share \(format(share)) cores"
         }
         let limit = better.map { "; \($0.name) would cost \(format($0.cpuMs / 1000 * fit.rate)) cores" } ?? ""
         return "\(cost) ≤ share \(format(share)) cores\(limit); budget \(budget.summary) [\(mode.rawValue): \(modeReason)]"

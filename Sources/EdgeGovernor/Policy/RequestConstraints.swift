@@ -64,19 +64,19 @@ extension ModelLadder {
         }
         if let both = nearest(variants.indices.filter { meetsLatency($0) && meetsAccuracy($0) }) {
             let why = !meetsAccuracy(preferred)
-                ? "\(variants[preferred].name) has accuracy \(format(variants[preferred].accuracy)) < min_accuracy \(format(constraints.minAccuracy!))"
-                : "\(variants[preferred].name) has latency \(format(variants[preferred].latencyMs)) ms > max_latency_ms \(format(constraints.maxLatencyMs!))"
+                ? "\(variants[preferred].name) has accuracy \(variants[preferred].accuracy) < min_accuracy \(constraints.minAccuracy!)"
+                : "\(variants[preferred].name) has latency \(variants[preferred].latencyMs) ms > max_latency_ms \(constraints.maxLatencyMs!)"
             return Resolution(variant: variants[both].name, honoured: true, note: "\(why); using \(variants[both].name)")
         }
         // No rung meets both, so min_accuracy is what fails: take the most accurate rung that
         // still meets the latency limit (rung 0 when there is none).
         if let fast = variants.indices.first(where: meetsLatency) {
-            let within = constraints.maxLatencyMs.map { " within max_latency_ms \(format($0))" } ?? ""
+            let within = constraints.maxLatencyMs.map { " within max_latency_ms \($0)" } ?? ""
             return Resolution(variant: variants[fast].name, honoured: false,
-                              note: "min_accuracy \(format(constraints.minAccuracy!)) cannot be honoured\(within): the best is \(variants[fast].name) at \(format(variants[fast].accuracy))")
+                              note: "min_accuracy \(constraints.minAccuracy!) cannot be honoured\(within): the best is \(variants[fast].name) at \(variants[fast].accuracy)")
         }
         let fastest = variants.indices.min { variants[$0].latencyMs < variants[$1].latencyMs }!
         return Resolution(variant: variants[fastest].name, honoured: false,
-                          note: "max_latency_ms \(format(constraints.maxLatencyMs!)) cannot be honoured: the fastest variant \(variants[fastest].name) takes \(format(variants[fastest].latencyMs)) ms")
+                          note: "max_latency_ms \(constraints.maxLatencyMs!) cannot be honoured: the fastest variant \(variants[fastest].name) takes \(variants[fastest].latencyMs) ms")
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The window is split into one-second buckets held in a fixed ring per model, so memory stays
 /// bounded however many requests arrive and recording is O(1). The rate is the count in the
-/// window divided by the window length (a model that just started receiving traffic ramps up
+/// window's complete seconds divided by the window length (a model that just started receiving traffic ramps up
 /// over the window instead of jumping, which is the smoothing the policy wants). Thread-safe:
 /// the server records from many threads.
 public final class RequestRateEstimator: @unchecked Sendable {
@@ -41,7 +41,7 @@ public final class RequestRateEstimator: @unchecked Sendable {
         rings[model] = ring
     }
 
-    /// Requests per second for `model` over the window ending at `now`.
+    /// Requests per second for `model` over the `window` whole seconds before the one holding `now`.
     public func rate(model: String, at now: Double) -> Double {
         lock.lock()
         defer { lock.unlock() }
@@ -59,7 +59,8 @@ public final class RequestRateEstimator: @unchecked Sendable {
     private static func sum(_ ring: Ring, now: Double, window: Int) -> Double {
         guard let current = second(now) else { return 0 }
         var total = 0.0
-        for i in 0..<window where ring.seconds[i] > current - window && ring.seconds[i] <= current {
+        // Complete seconds only: the current one is still filling and would bias the rate low.
+        for i in 0..<window where ring.seconds[i] >= current - window && ring.seconds[i] < current {
             total += ring.counts[i]
         }
         return total

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeGovernor
+import EdgeRuntime
 import Foundation
 
 /// `edge-assistant governor …`: look at the governor's inputs and replay it offline.
@@ -7,7 +8,7 @@ struct GovernorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "governor",
         abstract: "Inspect the runtime governor's signals or replay it over a generated trace.",
-        subcommands: [GovernorSignalsCommand.self, GovernorReplayCommand.self])
+        subcommands: [GovernorSignalsCommand.self, GovernorWatchCommand.self, GovernorReplayCommand.self])
 }
 
 /// Options shared by the governor subcommands: the policy configuration file.
@@ -28,13 +29,36 @@ struct GovernorPolicyOptions: ParsableArguments {
     }
 }
 
+/// Where the ladders come from: model cards or a ladder file.
+struct GovernorLadderOptions: ParsableArguments {
+    @Option(help: "Directory of model families (each with card.json).") var models: String?
+    @Option(help: "Ladder file: {\"ladders\": [card, …]}.") var ladders: String?
+
+    func validate() throws {
+        guard (models == nil) != (ladders == nil) else { throw ValidationError("give exactly one of --models DIR or --ladders FILE") }
+    }
+
+    func load() throws -> [ModelLadder] {
+        let loaded = try ladders.map { try LadderLoader.ladderFile(at: $0) } ?? LadderLoader.modelsDirectory(models!)
+        guard !loaded.isEmpty else { throw GovernorError(.invalidLadder, "no card.json under \(models ?? "")") }
+        return loaded
+    }
+}
+
+/// sysfs / procfs roots.
+struct GovernorRootOptions: ParsableArguments {
+    @Option(help: "sysfs root.") var sysfsRoot = "/sys"
+    @Option(help: "procfs root.") var procfsRoot = "/proc"
+
+    var roots: SignalRoots { SignalRoots(sysfs: sysfsRoot, procfs: procfsRoot) }
+}
+
 struct GovernorSignalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signals",
         abstract: "Read battery, CPU and thermal signals twice (one interval apart, for the deltas) and print them with the budget.")
 
-    @Option(help: "sysfs root.") var sysfsRoot = "/sys"
-    @Option(help: "procfs root.") var procfsRoot = "/proc"
+    @OptionGroup var roots: GovernorRootOptions
     @Option(help: "Seconds between the two reads.") var interval = 1.0
     @OptionGroup var policy: GovernorPolicyOptions
 
@@ -43,7 +67,7 @@ struct GovernorSignalsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var reader = SignalReader(roots: SignalRoots(sysfs: sysfsRoot, procfs: procfsRoot))
+        var reader = SignalReader(roots: roots.roots)
         _ = reader.read()
         Thread.sleep(forTimeInterval: interval)
         let (signals, issues) = reader.read()
@@ -67,21 +91,49 @@ struct GovernorReplayCommand: ParsableCommand {
         from models/<family>/card.json (--models) or a ladder file (--ladders).
         """)
 
-    @Option(help: "Directory of model families (each with card.json).") var models: String?
-    @Option(help: "Ladder file: {\"ladders\": [card, …]}.") var ladders: String?
+    @OptionGroup var ladders: GovernorLadderOptions
     @Option(help: "Cores of the simulated box.") var cores = 4.0
     @Option(help: "Trace length in hours.") var hours = 8.0
     @Option(help: "Trace seed (same seed, same trace).") var seed: UInt64 = 1
     @OptionGroup var policy: GovernorPolicyOptions
 
+    func run() throws {
+        let report = try ReplayReport.run(ladders: ladders.load(), configuration: try policy.load(), cores: cores, hours: hours, seed: seed)
+        print(report.table)
+    }
+}
+
+struct GovernorWatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Run the real governor loop on this box (no traffic) and print its actions and its own CPU use.")
+
+    @OptionGroup var ladders: GovernorLadderOptions
+    @OptionGroup var roots: GovernorRootOptions
+    @OptionGroup var policy: GovernorPolicyOptions
+    @Option(help: "How long to run, in seconds.") var seconds = 10.0
+    @Option(help: "Seconds between ticks.") var interval = 1.0
+
     func validate() throws {
-        guard (models == nil) != (ladders == nil) else { throw ValidationError("give exactly one of --models DIR or --ladders FILE") }
+        guard seconds > 0 && seconds <= 86400 else { throw ValidationError("--seconds must be in (0, 86400]") }
     }
 
     func run() throws {
-        let loaded = try ladders.map { try LadderLoader.ladderFile(at: $0) } ?? LadderLoader.modelsDirectory(models!)
-        guard !loaded.isEmpty else { throw GovernorError(.invalidLadder, "no card.json under \(models ?? "")") }
-        let report = try ReplayReport.run(ladders: loaded, configuration: try policy.load(), cores: cores, hours: hours, seed: seed)
-        print(report.table)
+        let configuration = GovernorConfiguration(roots: roots.roots, tickInterval: interval, policy: try policy.load())
+        let governor = try Governor(configuration: configuration, ladders: ladders.load()) { event in
+            switch event {
+            case .action(let action): print("action: \(action)")
+            case .warning(let message): print("warning: \(message)")
+            }
+        }
+        let before = ProcessStats.cpuSeconds(), start = Date()
+        let loop = Task { await governor.run() }
+        Thread.sleep(forTimeInterval: seconds)
+        loop.cancel()
+        let cpu = ProcessStats.cpuSeconds() - before, wall = Date().timeIntervalSince(start)
+        let status = governor.status
+        for model in status.models { print("\(model.model): \(model.variant) — \(model.reason)") }
+        print(String(format: "%d ticks in %.1f s; governor process CPU %.4f s = %.3f%% of one core",
+                     status.counters.ticks, wall, cpu, 100 * cpu / wall))
     }
 }

@@ -114,6 +114,11 @@ final class PolicyTests: XCTestCase {
         // Performance ignores the battery.
         let performance = factors.budget(signals: signals, cpuShare: 0.5, mode: .performance, ownUsageCores: 0.5)
         XCTAssertFalse(performance.factors.contains { $0.name == "battery" })
+        // A box saturated by other work still leaves the daemon load_floor × its share.
+        let saturated = factors.budget(signals: SignalSnapshot(cpu: CPUSignal(cores: 4, busyFraction: 1)), cpuShare: 0.5,
+                                       mode: .balanced, ownUsageCores: 0)
+        XCTAssertEqual(saturated.cores, 0.25 * 0.5 * 4, accuracy: 1e-9)
+        XCTAssertEqual(saturated.baseReason, "4.00 cores busy with other work")
     }
 
     func testBalancedToleranceTakesTheCheaperNearEqualVariant() throws {

@@ -3,7 +3,8 @@ import Foundation
 /// The CPU the daemon may spend on inference this tick, in cores (1.0 = one core fully busy
 /// at full clock), and how it was derived:
 ///
-///     base   = min(cpu_share × cores, cgroup quota, cores − load of other processes)
+///     base   = min(cpu_share × cores, cgroup quota,
+///                  max(cores − load of other processes, load_floor × cpu_share × cores))
 ///     budget = base × battery × thermal × frequency × throttling × pressure
 ///
 /// Each factor is in (0, 1] and is 1 when its signal is absent or benign (see `BudgetFactors`).
@@ -45,6 +46,9 @@ public struct BudgetFactors: Sendable, Equatable, Codable {
     /// PSI some avg10 below `pressure_start` % costs nothing; falls linearly to `pressure_floor`
     /// at `pressure_full` %.
     public var pressureStart = 10.0, pressureFull = 60.0, pressureFloor = 0.25
+    /// Other processes' load never pushes the base below `load_floor × cpu_share × cores`: the
+    /// scheduler still gives the daemon its fair slices on a busy box (pressure covers the rest).
+    public var loadFloor = 0.25
 
     public init() {}
 
@@ -53,6 +57,7 @@ public struct BudgetFactors: Sendable, Equatable, Codable {
         case batteryHighFactor = "battery_high_factor", batteryLowFactor = "battery_low_factor"
         case thermalKnee = "thermal_knee", thermalFloor = "thermal_floor", throttleFloor = "throttle_floor"
         case pressureStart = "pressure_start", pressureFull = "pressure_full", pressureFloor = "pressure_floor"
+        case loadFloor = "load_floor"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,11 +73,13 @@ public struct BudgetFactors: Sendable, Equatable, Codable {
         pressureStart = try c.decode(.pressureStart, default: d.pressureStart)
         pressureFull = try c.decode(.pressureFull, default: d.pressureFull)
         pressureFloor = try c.decode(.pressureFloor, default: d.pressureFloor)
+        loadFloor = try c.decode(.loadFloor, default: d.loadFloor)
     }
 
     func validate() throws(GovernorError) {
         let unit: [(String, Double)] = [("battery_high_factor", batteryHighFactor), ("battery_low_factor", batteryLowFactor),
-                                        ("thermal_floor", thermalFloor), ("throttle_floor", throttleFloor), ("pressure_floor", pressureFloor)]
+                                        ("thermal_floor", thermalFloor), ("throttle_floor", throttleFloor), ("pressure_floor", pressureFloor),
+                                        ("load_floor", loadFloor)]
         for (key, value) in unit where !(value > 0 && value <= 1) {
             throw GovernorError(.invalidConfiguration, "factors.\(key) = \(value) must be in (0, 1]")
         }
@@ -93,7 +100,8 @@ public struct BudgetFactors: Sendable, Equatable, Codable {
         }
         if let busy = signals.cpu.busyFraction {
             let others = max(0, busy * cores - ownUsageCores)
-            if cores - others < base { (base, reason) = (max(0, cores - others), "\(format(others)) cores busy with other work") }
+            let available = max(cores - others, loadFloor * cpuShare * cores)
+            if available < base { (base, reason) = (available, "\(format(others)) cores busy with other work") }
         }
         var factors: [BudgetFactor] = []
         func apply(_ name: String, _ value: Double, _ detail: String) {

@@ -96,13 +96,14 @@ let package = Package(
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
         ),
         // Runtime governor: power/CPU/thermal signals (sysfs/procfs under configurable roots) and
-        // the pure policy state machine that picks a variant per model. Foundation only.
+        // the pure policy state machine that picks a variant per model. Needs only EdgeError.
         .target(
-            name: "EdgeGovernor"
+            name: "EdgeGovernor",
+            dependencies: ["EdgeRuntime"]
         ),
         .testTarget(
             name: "EdgeGovernorTests",
-            dependencies: ["EdgeGovernor"]
+            dependencies: ["EdgeGovernor", "EdgeRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

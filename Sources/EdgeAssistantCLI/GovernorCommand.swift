@@ -19,12 +19,12 @@ struct GovernorPolicyOptions: ParsableArguments {
     func load() throws -> PolicyConfiguration {
         guard let config else { return PolicyConfiguration() }
         guard let data = FileManager.default.contents(atPath: config) else {
-            throw GovernorError(.io, "cannot read governor configuration \(config)")
+            throw EdgeError(.io, "cannot read governor configuration \(config)")
         }
         do {
             return try PolicyConfiguration.fromJSON(data)
         } catch {
-            throw GovernorError(error.code, "\(config): \(error.message)")
+            throw EdgeError(error.code, "\(config): \(error.message)")
         }
     }
 }
@@ -40,7 +40,7 @@ struct GovernorLadderOptions: ParsableArguments {
 
     func load() throws -> [ModelLadder] {
         let loaded = try ladders.map { try LadderLoader.ladderFile(at: $0) } ?? LadderLoader.modelsDirectory(models!)
-        guard !loaded.isEmpty else { throw GovernorError(.invalidLadder, "no card.json under \(models ?? "")") }
+        guard !loaded.isEmpty else { throw EdgeError(.invalidLadder, "no card.json under \(models ?? "")") }
         return loaded
     }
 }

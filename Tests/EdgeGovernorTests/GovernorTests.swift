@@ -1,3 +1,4 @@
+import EdgeRuntime
 import XCTest
 @testable import EdgeGovernor
 
@@ -118,7 +119,7 @@ final class GovernorTests: XCTestCase {
         governor.setMode(.eco)
         XCTAssertEqual(second().choice("ar-landmarks")?.variant, "pruned-int8")
         XCTAssertThrowsError(try governor.setLevel(model: "ar-landmarks", variant: "huge")) {
-            XCTAssertEqual(($0 as! GovernorError).message, "model ar-landmarks has no variant huge (has teacher, int8, pruned-int8)")
+            XCTAssertEqual(($0 as! EdgeError).message, "model ar-landmarks has no variant huge (has teacher, int8, pruned-int8)")
         }
         XCTAssertThrowsError(try governor.setLevel(model: "nope", variant: nil))
         XCTAssertNil(governor.variant(for: "nope"))

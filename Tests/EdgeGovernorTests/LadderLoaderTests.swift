@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 import XCTest
 @testable import EdgeGovernor
@@ -39,16 +40,16 @@ final class LadderLoaderTests: XCTestCase {
         for (text, expected) in cases {
             tree.write("card.json", text)
             XCTAssertThrowsError(try LadderLoader.card(at: tree.root + "/card.json")) { error in
-                XCTAssertEqual((error as! GovernorError).code, .invalidLadder)
-                XCTAssertTrue((error as! GovernorError).message.contains(expected), "\(expected) ∉ \(error)")
+                XCTAssertEqual((error as! EdgeError).code, .invalidLadder)
+                XCTAssertTrue((error as! EdgeError).message.contains(expected), "\(expected) ∉ \(error)")
             }
         }
         XCTAssertThrowsError(try LadderLoader.card(at: tree.root + "/missing.json")) {
-            XCTAssertEqual(($0 as! GovernorError).code, .io)
+            XCTAssertEqual(($0 as! EdgeError).code, .io)
         }
         tree.write("ladders.json", #"{"ladders": [\#(card("s", variants: goodVariants)), \#(card("s", variants: goodVariants))]}"#)
         XCTAssertThrowsError(try LadderLoader.ladderFile(at: tree.root + "/ladders.json")) {
-            XCTAssertTrue(($0 as! GovernorError).message.contains("family s appears twice"))
+            XCTAssertTrue(($0 as! EdgeError).message.contains("family s appears twice"))
         }
     }
 

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import XCTest
 @testable import EdgeGovernor
 
@@ -55,11 +56,11 @@ final class RequestConstraintsTests: XCTestCase {
         for constraints in [RequestConstraints(maxLatencyMs: -1), RequestConstraints(maxLatencyMs: .nan),
                             RequestConstraints(minAccuracy: 1.5), RequestConstraints(minAccuracy: .infinity)] {
             XCTAssertThrowsError(try governor.resolve(model: "speech-commands", constraints: constraints)) {
-                XCTAssertEqual(($0 as! GovernorError).code, .invalidConfiguration)
+                XCTAssertEqual(($0 as! EdgeError).code, .invalidConfiguration)
             }
         }
         XCTAssertThrowsError(try governor.resolve(model: "nope", constraints: RequestConstraints())) {
-            XCTAssertEqual(($0 as! GovernorError).code, .unknownModel)
+            XCTAssertEqual(($0 as! EdgeError).code, .unknownModel)
         }
     }
 

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import XCTest
 @testable import EdgeGovernor
 
@@ -46,7 +47,7 @@ final class RuleParserTests: XCTestCase {
         ]
         for (rule, expected) in cases {
             XCTAssertThrowsError(try RuleParser.parse(rules: ["on_ac -> performance", rule])) { error in
-                let error = error as! GovernorError
+                let error = error as! EdgeError
                 XCTAssertEqual(error.code, .invalidRule)
                 XCTAssertTrue(error.message.hasPrefix("rule 2 \"\(rule.trimmingCharacters(in: .whitespaces))\""), error.message)
                 XCTAssertTrue(error.message.contains(expected), "\(rule): \(error.message)")
@@ -57,7 +58,7 @@ final class RuleParserTests: XCTestCase {
     func testConfigurationWithABadRuleIsRejected() throws {
         let json = #"{"rules": ["battery < 20% and discharging -> eco", "pressure > lots -> eco"], "min_dwell_seconds": 5}"#
         XCTAssertThrowsError(try PolicyConfiguration.fromJSON(Data(json.utf8))) { error in
-            XCTAssertEqual((error as! GovernorError).message, "rule 2 \"pressure > lots -> eco\", column 12: expected a number after \">\", found \"lots\"")
+            XCTAssertEqual((error as! EdgeError).message, "rule 2 \"pressure > lots -> eco\", column 12: expected a number after \">\", found \"lots\"")
         }
         let good = try PolicyConfiguration.fromJSON(Data(#"{"min_dwell_seconds": 5, "factors": {"thermal_floor": 0.5}}"#.utf8))
         XCTAssertEqual(good.minDwellSeconds, 5)
@@ -77,8 +78,8 @@ final class RuleParserTests: XCTestCase {
         ]
         for (json, expected) in cases {
             XCTAssertThrowsError(try PolicyConfiguration.fromJSON(Data(json.utf8))) { error in
-                XCTAssertEqual((error as! GovernorError).code, .invalidConfiguration)
-                XCTAssertTrue((error as! GovernorError).message.contains(expected), "\(json): \(error)")
+                XCTAssertEqual((error as! EdgeError).code, .invalidConfiguration)
+                XCTAssertTrue((error as! EdgeError).message.contains(expected), "\(json): \(error)")
             }
         }
     }

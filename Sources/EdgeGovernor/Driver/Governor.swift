@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// Drives the policy for the daemon: each tick reads the signals, steps the `Policy` and hands
@@ -25,10 +26,10 @@ public final class Governor: @unchecked Sendable {
     private var lastTick: Double?
     private var counters = GovernorCounters()
 
-    /// - Throws: `GovernorError` for an invalid configuration, rule or ladder set.
+    /// - Throws: `EdgeError` for an invalid configuration, rule or ladder set.
     public init(configuration: GovernorConfiguration = GovernorConfiguration(), ladders: [ModelLadder],
                 clock: any GovernorClock = MonotonicClock(),
-                onEvent: @escaping @Sendable (GovernorEvent) -> Void = { _ in }) throws(GovernorError) {
+                onEvent: @escaping @Sendable (GovernorEvent) -> Void = { _ in }) throws(EdgeError) {
         try configuration.validate()
         self.configuration = configuration
         self.policy = try Policy(configuration: configuration.policy, ladders: ladders)
@@ -88,12 +89,12 @@ public final class Governor: @unchecked Sendable {
     }
 
     /// The variant a request with `constraints` runs on.
-    /// - Throws: `GovernorError` for an unknown model or out-of-range constraint values.
-    public func resolve(model: String, constraints: RequestConstraints) throws(GovernorError) -> Resolution {
+    /// - Throws: `EdgeError` for an unknown model or out-of-range constraint values.
+    public func resolve(model: String, constraints: RequestConstraints) throws(EdgeError) -> Resolution {
         try constraints.validate()
-        let (ladder, current) = try locked { () throws(GovernorError) -> (ModelLadder, Int) in
+        let (ladder, current) = try locked { () throws(EdgeError) -> (ModelLadder, Int) in
             guard let ladder = policy.ladders.first(where: { $0.model == model }) else {
-                throw GovernorError(.unknownModel, "no model named \(model)")
+                throw EdgeError(.unknownModel, "no model named \(model)")
             }
             return (ladder, last?.choice(model)?.rung ?? 0)
         }
@@ -107,14 +108,14 @@ public final class Governor: @unchecked Sendable {
 
     /// Pins `model` to `variant`, or returns it to automatic choice when `variant` is nil
     /// (`PUT /v1/models/{name}/level`, `query level MODEL auto|VARIANT`). Applies at the next tick.
-    public func setLevel(model: String, variant: String?) throws(GovernorError) {
-        try locked { () throws(GovernorError) in
+    public func setLevel(model: String, variant: String?) throws(EdgeError) {
+        try locked { () throws(EdgeError) in
             guard let ladder = policy.ladders.first(where: { $0.model == model }) else {
-                throw GovernorError(.unknownModel, "no model named \(model)")
+                throw EdgeError(.unknownModel, "no model named \(model)")
             }
             if let variant {
                 guard ladder.index(of: variant) != nil else {
-                    throw GovernorError(.unknownVariant, "model \(model) has no variant \(variant) (has \(ladder.variants.map(\.name).joined(separator: ", ")))")
+                    throw EdgeError(.unknownVariant, "model \(model) has no variant \(variant) (has \(ladder.variants.map(\.name).joined(separator: ", ")))")
                 }
                 pins[model] = variant
             } else {
@@ -124,10 +125,10 @@ public final class Governor: @unchecked Sendable {
     }
 
     /// Replaces a variant's cost with the one measured on this box (device profile).
-    public func updateCost(model: String, variant: String, cpuMs: Double, latencyMs: Double? = nil) throws(GovernorError) {
-        try locked { () throws(GovernorError) in
+    public func updateCost(model: String, variant: String, cpuMs: Double, latencyMs: Double? = nil) throws(EdgeError) {
+        try locked { () throws(EdgeError) in
             guard let ladder = policy.ladders.first(where: { $0.model == model }) else {
-                throw GovernorError(.unknownModel, "no model named \(model)")
+                throw EdgeError(.unknownModel, "no model named \(model)")
             }
             try policy.replaceLadder(ladder.withCost(variant: variant, cpuMs: cpuMs, latencyMs: latencyMs))
         }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// Where time comes from. The real clock is monotonic; tests advance a manual one.
@@ -37,15 +38,15 @@ public struct GovernorConfiguration: Sendable, Equatable {
         self.policy = policy
     }
 
-    func validate() throws(GovernorError) {
+    func validate() throws(EdgeError) {
         guard tickInterval >= 0.01 && tickInterval <= 3600 else {
-            throw GovernorError(.invalidConfiguration, "tick interval \(tickInterval) s must be in 0.01…3600")
+            throw EdgeError(.invalidConfiguration, "tick interval \(tickInterval) s must be in 0.01…3600")
         }
         guard rateWindowSeconds >= 1 && rateWindowSeconds <= 3600 else {
-            throw GovernorError(.invalidConfiguration, "rate window \(rateWindowSeconds) s must be in 1…3600")
+            throw EdgeError(.invalidConfiguration, "rate window \(rateWindowSeconds) s must be in 1…3600")
         }
         guard thermalBaselineCelsius.isFinite else {
-            throw GovernorError(.invalidConfiguration, "thermal baseline must be a finite temperature")
+            throw EdgeError(.invalidConfiguration, "thermal baseline must be a finite temperature")
         }
         try policy.validate()
     }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// The CPU the daemon may spend on inference this tick, in cores (1.0 = one core fully busy
@@ -76,15 +77,15 @@ public struct BudgetFactors: Sendable, Equatable, Codable {
         loadFloor = try c.decode(.loadFloor, default: d.loadFloor)
     }
 
-    func validate() throws(GovernorError) {
+    func validate() throws(EdgeError) {
         let unit: [(String, Double)] = [("battery_high_factor", batteryHighFactor), ("battery_low_factor", batteryLowFactor),
                                         ("thermal_floor", thermalFloor), ("throttle_floor", throttleFloor), ("pressure_floor", pressureFloor),
                                         ("load_floor", loadFloor)]
         for (key, value) in unit where !(value > 0 && value <= 1) {
-            throw GovernorError(.invalidConfiguration, "factors.\(key) = \(value) must be in (0, 1]")
+            throw EdgeError(.invalidConfiguration, "factors.\(key) = \(value) must be in (0, 1]")
         }
         guard batteryLowLevel < batteryHighLevel, thermalKnee >= 0, thermalKnee < 1, pressureStart >= 0, pressureStart < pressureFull else {
-            throw GovernorError(.invalidConfiguration,
+            throw EdgeError(.invalidConfiguration,
                                 "factors need battery_low_level < battery_high_level, 0 ≤ thermal_knee < 1 and 0 ≤ pressure_start < pressure_full")
         }
     }

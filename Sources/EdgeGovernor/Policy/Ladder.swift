@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// One compressed variant of a model, with what it costs and what it is worth.
 public struct Variant: Sendable, Equatable, Codable {
     public var name: String
@@ -29,24 +31,24 @@ public struct ModelLadder: Sendable, Equatable {
     public let variants: [Variant]
 
     /// Validates and orders the ladder.
-    /// - Throws: `GovernorError(.invalidLadder)` for an empty ladder, duplicate or empty variant
+    /// - Throws: `EdgeError(.invalidLadder)` for an empty ladder, duplicate or empty variant
     ///   names, or a number that is negative or not finite.
-    public init(model: String, task: ModelTask?, variants: [Variant]) throws(GovernorError) {
-        guard !model.isEmpty else { throw GovernorError(.invalidLadder, "a ladder has an empty model name") }
-        guard !variants.isEmpty else { throw GovernorError(.invalidLadder, "model \(model) has no variants") }
+    public init(model: String, task: ModelTask?, variants: [Variant]) throws(EdgeError) {
+        guard !model.isEmpty else { throw EdgeError(.invalidLadder, "a ladder has an empty model name") }
+        guard !variants.isEmpty else { throw EdgeError(.invalidLadder, "model \(model) has no variants") }
         var names = Set<String>()
         for variant in variants {
-            guard !variant.name.isEmpty else { throw GovernorError(.invalidLadder, "model \(model) has a variant with an empty name") }
+            guard !variant.name.isEmpty else { throw EdgeError(.invalidLadder, "model \(model) has a variant with an empty name") }
             guard names.insert(variant.name).inserted else {
-                throw GovernorError(.invalidLadder, "model \(model) lists variant \(variant.name) twice")
+                throw EdgeError(.invalidLadder, "model \(model) lists variant \(variant.name) twice")
             }
             for (field, value) in [("accuracy", variant.accuracy), ("cpu_ms", variant.cpuMs), ("latency_ms", variant.latencyMs)] {
                 guard value.isFinite, value >= 0 else {
-                    throw GovernorError(.invalidLadder, "model \(model) variant \(variant.name): \(field) = \(value) must be a finite number ≥ 0")
+                    throw EdgeError(.invalidLadder, "model \(model) variant \(variant.name): \(field) = \(value) must be a finite number ≥ 0")
                 }
             }
             guard variant.accuracy <= 1 else {
-                throw GovernorError(.invalidLadder, "model \(model) variant \(variant.name): accuracy \(variant.accuracy) must be in 0…1")
+                throw EdgeError(.invalidLadder, "model \(model) variant \(variant.name): accuracy \(variant.accuracy) must be in 0…1")
             }
         }
         self.model = model
@@ -66,8 +68,8 @@ public struct ModelLadder: Sendable, Equatable {
     }
 
     /// Replaces a variant's measured CPU cost (the device profile), keeping the order.
-    public func withCost(variant name: String, cpuMs: Double, latencyMs: Double? = nil) throws(GovernorError) -> ModelLadder {
-        guard let i = index(of: name) else { throw GovernorError(.unknownVariant, "model \(model) has no variant \(name)") }
+    public func withCost(variant name: String, cpuMs: Double, latencyMs: Double? = nil) throws(EdgeError) -> ModelLadder {
+        guard let i = index(of: name) else { throw EdgeError(.unknownVariant, "model \(model) has no variant \(name)") }
         var copy = variants
         copy[i].cpuMs = cpuMs
         if let latencyMs { copy[i].latencyMs = latencyMs }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// Reads ladders from model cards (`models/<family>/card.json`, the project's card contract) or
@@ -39,18 +40,18 @@ public enum LadderLoader {
     }
 
     /// The ladder of one card file.
-    public static func card(at path: String) throws(GovernorError) -> ModelLadder {
+    public static func card(at path: String) throws(EdgeError) -> ModelLadder {
         try ladder(from: decode(Card.self, path: path), source: path)
     }
 
     /// Every ladder of a ladder file (see the type's documentation).
-    public static func ladderFile(at path: String) throws(GovernorError) -> [ModelLadder] {
+    public static func ladderFile(at path: String) throws(EdgeError) -> [ModelLadder] {
         let file = try decode(LadderFile.self, path: path)
-        guard !file.ladders.isEmpty else { throw GovernorError(.invalidLadder, "\(path): \"ladders\" is empty") }
+        guard !file.ladders.isEmpty else { throw EdgeError(.invalidLadder, "\(path): \"ladders\" is empty") }
         var result: [ModelLadder] = []
         for card in file.ladders {
             guard !result.contains(where: { $0.model == card.family }) else {
-                throw GovernorError(.invalidLadder, "\(path): family \(card.family) appears twice")
+                throw EdgeError(.invalidLadder, "\(path): family \(card.family) appears twice")
             }
             result.append(try ladder(from: card, source: path))
         }
@@ -59,9 +60,9 @@ public enum LadderLoader {
 
     /// The ladders of every `<dir>/<family>/card.json`, sorted by family; directories without a
     /// card are skipped.
-    public static func modelsDirectory(_ dir: String) throws(GovernorError) -> [ModelLadder] {
+    public static func modelsDirectory(_ dir: String) throws(EdgeError) -> [ModelLadder] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
-            throw GovernorError(.io, "cannot list models directory \(dir)")
+            throw EdgeError(.io, "cannot list models directory \(dir)")
         }
         var result: [ModelLadder] = []
         for entry in entries.sorted() {
@@ -71,11 +72,11 @@ public enum LadderLoader {
         return result
     }
 
-    private static func ladder(from card: Card, source: String) throws(GovernorError) -> ModelLadder {
+    private static func ladder(from card: Card, source: String) throws(EdgeError) -> ModelLadder {
         var task: ModelTask?
         if let raw = card.task {
             guard let known = ModelTask(rawValue: raw) else {
-                throw GovernorError(.invalidLadder, "\(source): family \(card.family) has unknown task \"\(raw)\" (expected speech, detection or recommendation)")
+                throw EdgeError(.invalidLadder, "\(source): family \(card.family) has unknown task \"\(raw)\" (expected speech, detection or recommendation)")
             }
             task = known
         }
@@ -83,24 +84,24 @@ public enum LadderLoader {
         do {
             return try ModelLadder(model: card.family, task: task, variants: variants)
         } catch {
-            throw GovernorError(.invalidLadder, "\(source): \(error.message)")
+            throw EdgeError(.invalidLadder, "\(source): \(error.message)")
         }
     }
 
     /// Cards are small; anything beyond this is not a card.
     static let maxFileBytes = 4 << 20
 
-    private static func decode<T: Decodable>(_ type: T.Type, path: String) throws(GovernorError) -> T {
+    private static func decode<T: Decodable>(_ type: T.Type, path: String) throws(EdgeError) -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GovernorError(.io, "cannot read \(path)")
+            throw EdgeError(.io, "cannot read \(path)")
         }
-        guard data.count <= maxFileBytes else { throw GovernorError(.invalidLadder, "\(path) is larger than \(maxFileBytes) bytes") }
+        guard data.count <= maxFileBytes else { throw EdgeError(.invalidLadder, "\(path) is larger than \(maxFileBytes) bytes") }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw GovernorError(.invalidLadder, "\(path): \(describe(error))")
+            throw EdgeError(.invalidLadder, "\(path): \(describe(error))")
         } catch {
-            throw GovernorError(.invalidLadder, "\(path): \(error)")
+            throw EdgeError(.invalidLadder, "\(path): \(error)")
         }
     }
 

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// The governor's decision logic: a pure, deterministic state machine. `step` takes a
 /// `PolicyInput` (signals, rates, mode, pins, clock time) and returns a `PolicyDecision` whose
 /// `actions` the owner carries out; it reads no clock, file or global state.
@@ -25,11 +27,11 @@ public struct Policy: Sendable {
         var reduction: WorkReduction
     }
 
-    /// - Throws: `GovernorError` for an invalid configuration or rule, or two ladders for the same model.
-    public init(configuration: PolicyConfiguration = PolicyConfiguration(), ladders: [ModelLadder]) throws(GovernorError) {
+    /// - Throws: `EdgeError` for an invalid configuration or rule, or two ladders for the same model.
+    public init(configuration: PolicyConfiguration = PolicyConfiguration(), ladders: [ModelLadder]) throws(EdgeError) {
         try configuration.validate()
         guard Set(ladders.map(\.model)).count == ladders.count else {
-            throw GovernorError(.invalidLadder, "two ladders share a model name")
+            throw EdgeError(.invalidLadder, "two ladders share a model name")
         }
         self.configuration = configuration
         self.rules = try RuleParser.parse(rules: configuration.rules)
@@ -38,9 +40,9 @@ public struct Policy: Sendable {
 
     /// Replaces a model's ladder (e.g. with costs measured on this box), keeping the current
     /// variant when it still exists.
-    public mutating func replaceLadder(_ ladder: ModelLadder) throws(GovernorError) {
+    public mutating func replaceLadder(_ ladder: ModelLadder) throws(EdgeError) {
         guard let i = ladders.firstIndex(where: { $0.model == ladder.model }) else {
-            throw GovernorError(.unknownModel, "no model named \(ladder.model)")
+            throw EdgeError(.unknownModel, "no model named \(ladder.model)")
         }
         let old = ladders[i]
         ladders[i] = ladder

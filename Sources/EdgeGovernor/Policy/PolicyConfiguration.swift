@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// The policy's tunables. Decodes from JSON (or any `Decoder`) with snake_case keys; every key is
@@ -51,25 +52,25 @@ public struct PolicyConfiguration: Sendable, Equatable, Codable {
         factors = try c.decode(.factors, default: d.factors)
     }
 
-    /// Decodes a JSON configuration, turning decoding failures into `GovernorError`s that name
+    /// Decodes a JSON configuration, turning decoding failures into `EdgeError`s that name
     /// the key, then validates it.
-    public static func fromJSON(_ data: Data) throws(GovernorError) -> PolicyConfiguration {
+    public static func fromJSON(_ data: Data) throws(EdgeError) -> PolicyConfiguration {
         let configuration: PolicyConfiguration
         do {
             configuration = try JSONDecoder().decode(PolicyConfiguration.self, from: data)
         } catch let error as DecodingError {
-            throw GovernorError(.invalidConfiguration, "governor configuration: \(LadderLoader.describe(error))")
+            throw EdgeError(.invalidConfiguration, "governor configuration: \(LadderLoader.describe(error))")
         } catch {
-            throw GovernorError(.invalidConfiguration, "governor configuration: \(error)")
+            throw EdgeError(.invalidConfiguration, "governor configuration: \(error)")
         }
         try configuration.validate()
         return configuration
     }
 
     /// Checks ranges and parses the rules.
-    public func validate() throws(GovernorError) {
-        func check(_ ok: Bool, _ message: String) throws(GovernorError) {
-            if !ok { throw GovernorError(.invalidConfiguration, message) }
+    public func validate() throws(EdgeError) {
+        func check(_ ok: Bool, _ message: String) throws(EdgeError) {
+            if !ok { throw EdgeError(.invalidConfiguration, message) }
         }
         try check(cpuShare > 0 && cpuShare <= 1, "cpu_share = \(cpuShare) must be in (0, 1]")
         try check(upThreshold > 0 && upThreshold < downThreshold && downThreshold.isFinite,

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// Constraints a single request may carry. They override the governor's choice for that
 /// request only.
 public struct RequestConstraints: Sendable, Equatable, Codable {
@@ -19,12 +21,12 @@ public struct RequestConstraints: Sendable, Equatable, Codable {
     }
 
     /// Rejects values no variant could ever be measured against (negative, NaN, infinite).
-    public func validate() throws(GovernorError) {
+    public func validate() throws(EdgeError) {
         if let maxLatencyMs, !(maxLatencyMs.isFinite && maxLatencyMs > 0) {
-            throw GovernorError(.invalidConfiguration, "max_latency_ms = \(maxLatencyMs) must be a number > 0")
+            throw EdgeError(.invalidConfiguration, "max_latency_ms = \(maxLatencyMs) must be a number > 0")
         }
         if let minAccuracy, !(minAccuracy.isFinite && minAccuracy >= 0 && minAccuracy <= 1) {
-            throw GovernorError(.invalidConfiguration, "min_accuracy = \(minAccuracy) must be in 0…1")
+            throw EdgeError(.invalidConfiguration, "min_accuracy = \(minAccuracy) must be in 0…1")
         }
     }
 }

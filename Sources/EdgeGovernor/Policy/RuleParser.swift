@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// Parses mode rules.
 ///
 /// Grammar (one rule per line or per config string; `#` starts a comment):
@@ -13,13 +15,13 @@
 /// `rule 2 "batery < 20 -> eco", column 1: unknown signal "batery" (expected battery, …)`.
 public enum RuleParser {
     /// Parses every non-empty, non-comment line of `text`; line numbers are used in errors.
-    public static func parse(text: String) throws(GovernorError) -> [Rule] {
+    public static func parse(text: String) throws(EdgeError) -> [Rule] {
         try parse(rules: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
     }
 
     /// Parses a list of rule strings (e.g. from a config array); blank and comment-only entries
     /// are skipped but still counted in the numbering.
-    public static func parse(rules: [String]) throws(GovernorError) -> [Rule] {
+    public static func parse(rules: [String]) throws(EdgeError) -> [Rule] {
         var result: [Rule] = []
         for (i, raw) in rules.enumerated() {
             let source = String(raw.prefix { $0 != "#" }).trimmingCharacters(in: .whitespaces)
@@ -27,14 +29,14 @@ public enum RuleParser {
             do {
                 result.append(try parse(rule: source))
             } catch {
-                throw GovernorError(.invalidRule, "rule \(i + 1) \"\(source)\", \(error.message)")
+                throw EdgeError(.invalidRule, "rule \(i + 1) \"\(source)\", \(error.message)")
             }
         }
         return result
     }
 
     /// Parses a single rule; errors carry the column but not the rule number.
-    public static func parse(rule source: String) throws(GovernorError) -> Rule {
+    public static func parse(rule source: String) throws(EdgeError) -> Rule {
         var tokens = try RuleTokenizer.tokenize(source)[...]
         var conditions: [Condition] = []
         while true {
@@ -52,7 +54,7 @@ public enum RuleParser {
         return Rule(conditions: conditions, mode: mode, source: source)
     }
 
-    private static func condition(_ tokens: inout ArraySlice<RuleTokenizer.Token>, source: String) throws(GovernorError) -> Condition {
+    private static func condition(_ tokens: inout ArraySlice<RuleTokenizer.Token>, source: String) throws(EdgeError) -> Condition {
         guard var word = tokens.popFirst() else { throw error(at: source.count + 1, "expected a condition, found the end") }
         var negated = false
         if word.text == "not" {
@@ -82,8 +84,8 @@ public enum RuleParser {
         return .compare(metric, op, percent && metric.percentIsFraction ? value / 100 : value)
     }
 
-    private static func error(at column: Int, _ message: String) -> GovernorError {
-        GovernorError(.invalidRule, "column \(column): \(message)")
+    private static func error(at column: Int, _ message: String) -> EdgeError {
+        EdgeError(.invalidRule, "column \(column): \(message)")
     }
 
     private static func list(_ names: [String]) -> String { names.joined(separator: ", ") }
@@ -96,7 +98,7 @@ enum RuleTokenizer {
         var column: Int
     }
 
-    static func tokenize(_ source: String) throws(GovernorError) -> [Token] {
+    static func tokenize(_ source: String) throws(EdgeError) -> [Token] {
         let chars = Array(source)
         var tokens: [Token] = []
         var i = 0
@@ -118,11 +120,11 @@ enum RuleTokenizer {
             } else if "<>=!-".contains(c) {
                 let op = take { "<>=!-".contains($0) }
                 guard Comparison(rawValue: op) != nil || op == "->" else {
-                    throw GovernorError(.invalidRule, "column \(column): unknown operator \"\(op)\" (expected <, <=, >, >=, ==, != or ->)")
+                    throw EdgeError(.invalidRule, "column \(column): unknown operator \"\(op)\" (expected <, <=, >, >=, ==, != or ->)")
                 }
                 tokens.append(Token(text: op, column: column))
             } else {
-                throw GovernorError(.invalidRule, "column \(column): unexpected character \"\(c)\"")
+                throw EdgeError(.invalidRule, "column \(column): unexpected character \"\(c)\"")
             }
         }
         return tokens

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// The replay benchmark: always-teacher, always-smallest and the governor over one trace, and
@@ -9,10 +10,10 @@ public struct ReplayReport: Sendable, Equatable {
 
     /// Runs the three strategies on a trace generated from `seed`.
     public static func run(ladders: [ModelLadder], configuration: PolicyConfiguration, cores: Double,
-                           hours: Double, seed: UInt64) throws(GovernorError) -> ReplayReport {
-        guard !ladders.isEmpty else { throw GovernorError(.invalidLadder, "no ladders to replay") }
+                           hours: Double, seed: UInt64) throws(EdgeError) -> ReplayReport {
+        guard !ladders.isEmpty else { throw EdgeError(.invalidLadder, "no ladders to replay") }
         guard cores > 0, cores.isFinite, hours > 0, hours <= 24 * 7 else {
-            throw GovernorError(.invalidConfiguration, "need cores > 0 and 0 < hours ≤ 168")
+            throw EdgeError(.invalidConfiguration, "need cores > 0 and 0 < hours ≤ 168")
         }
         let trace = ReplayTrace.generate(ladders: ladders, hours: hours, seed: seed)
         let results = [

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// Totals for one strategy over a trace.
 public struct ReplayResult: Sendable, Equatable {
     /// Per-model totals.
@@ -41,7 +43,7 @@ public enum ReplaySimulator {
     /// columns on a box with `cores` cores, request rates from a `RequestRateEstimator` fed with
     /// the trace, one tick per simulated second.
     public static func governor(trace: ReplayTrace, ladders: [ModelLadder], configuration: PolicyConfiguration,
-                                cores: Double, rateWindow: Int = 10, name: String = "governor") throws(GovernorError) -> ReplayResult {
+                                cores: Double, rateWindow: Int = 10, name: String = "governor") throws(EdgeError) -> ReplayResult {
         var policy = try Policy(configuration: configuration, ladders: ladders)
         let estimator = RequestRateEstimator(window: rateWindow)
         var accounts = Accounts(ladders: ladders)

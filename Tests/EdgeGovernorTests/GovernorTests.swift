@@ -125,6 +125,8 @@ final class GovernorTests: XCTestCase {
         XCTAssertNil(governor.variant(for: "nope"))
         XCTAssertThrowsError(try governor.updateCost(model: "ar-landmarks", variant: "int8", cpuMs: -3))
         try governor.updateCost(model: "ar-landmarks", variant: "teacher", cpuMs: 400)
+        governor.recordRequest(model: "invented-by-a-client", count: 1e6)
+        XCTAssertNil(governor.rates.rates(at: clock.now() + 1)["invented-by-a-client"])
     }
 
     func testRunLoopTicksOnATimerAndStopsWhenCancelled() async throws {

@@ -17,38 +17,33 @@ final class RequestConstraintsTests: XCTestCase {
     }
 
     func testMinAccuracyMovesUpOnlyAsFarAsNeeded() {
-        let resolution = ladder.resolve(RequestConstraints(minAccuracy: 0.955), current: 2)
-        XCTAssertEqual(resolution.variant, "int8")
-        XCTAssertTrue(resolution.honoured)
-        XCTAssertEqual(resolution.note, "tiny-int8 has accuracy 0.93 < min_accuracy 0.955; using int8")
+        XCTAssertEqual(ladder.resolve(RequestConstraints(minAccuracy: 0.955), current: 2),
+                       Resolution(variant: "int8", honoured: true,
+                                  note: "tiny-int8 has accuracy 0.93 < min_accuracy 0.955; using int8"))
     }
 
     func testMaxLatencyMovesDown() {
-        let resolution = ladder.resolve(RequestConstraints(maxLatencyMs: 10, quality: .max), current: 0)
-        XCTAssertEqual(resolution.variant, "int8")
-        XCTAssertTrue(resolution.honoured)
-        XCTAssertEqual(resolution.note, "teacher has latency 21.0 ms > max_latency_ms 10.0; using int8")
+        XCTAssertEqual(ladder.resolve(RequestConstraints(maxLatencyMs: 10, quality: .max), current: 0),
+                       Resolution(variant: "int8", honoured: true,
+                                  note: "teacher has latency 21.0 ms > max_latency_ms 10.0; using int8"))
     }
 
     func testConflictKeepsLatencyAndSaysAccuracyIsNotHonoured() {
-        let resolution = ladder.resolve(RequestConstraints(maxLatencyMs: 5, minAccuracy: 0.96), current: 0)
-        XCTAssertEqual(resolution.variant, "tiny-int8")
-        XCTAssertFalse(resolution.honoured)
-        XCTAssertEqual(resolution.note, "min_accuracy 0.96 cannot be honoured within max_latency_ms 5.0: the best is tiny-int8 at 0.93")
+        XCTAssertEqual(ladder.resolve(RequestConstraints(maxLatencyMs: 5, minAccuracy: 0.96), current: 0),
+                       Resolution(variant: "tiny-int8", honoured: false,
+                                  note: "min_accuracy 0.96 cannot be honoured within max_latency_ms 5.0: the best is tiny-int8 at 0.93"))
     }
 
     func testUnreachableAccuracyUsesTheBestVariant() {
-        let resolution = ladder.resolve(RequestConstraints(minAccuracy: 0.99), current: 2)
-        XCTAssertEqual(resolution.variant, "teacher")
-        XCTAssertFalse(resolution.honoured)
-        XCTAssertEqual(resolution.note, "min_accuracy 0.99 cannot be honoured: the best is teacher at 0.97")
+        XCTAssertEqual(ladder.resolve(RequestConstraints(minAccuracy: 0.99), current: 2),
+                       Resolution(variant: "teacher", honoured: false,
+                                  note: "min_accuracy 0.99 cannot be honoured: the best is teacher at 0.97"))
     }
 
     func testUnreachableLatencyUsesTheFastestVariant() {
-        let resolution = ladder.resolve(RequestConstraints(maxLatencyMs: 1), current: 0)
-        XCTAssertEqual(resolution.variant, "tiny-int8")
-        XCTAssertFalse(resolution.honoured)
-        XCTAssertEqual(resolution.note, "max_latency_ms 1.0 cannot be honoured: the fastest variant tiny-int8 takes 2.5 ms")
+        XCTAssertEqual(ladder.resolve(RequestConstraints(maxLatencyMs: 1), current: 0),
+                       Resolution(variant: "tiny-int8", honoured: false,
+                                  note: "max_latency_ms 1.0 cannot be honoured: the fastest variant tiny-int8 takes 2.5 ms"))
     }
 
     func testNonsenseValuesAreRejected() throws {

@@ -14,6 +14,9 @@ public final class Governor: @unchecked Sendable {
     public let rates: RequestRateEstimator
     private let clock: any GovernorClock
     private let onEvent: @Sendable (GovernorEvent) -> Void
+    /// The managed models: requests for any other name are not counted, so a client inventing
+    /// model names cannot grow the estimator.
+    private let modelNames: Set<String>
     private let lock = NSLock()
     // Guarded by `lock`.
     private var reader: SignalReader
@@ -38,6 +41,7 @@ public final class Governor: @unchecked Sendable {
         self.clock = clock
         self.onEvent = onEvent
         self.mode = configuration.mode
+        self.modelNames = Set(ladders.map(\.model))
     }
 
     /// One governor tick. Returns the decision; its actions and any new warnings have also been
@@ -76,8 +80,9 @@ public final class Governor: @unchecked Sendable {
         }
     }
 
-    /// Counts one request (or `count`) for `model` at the current clock time.
+    /// Counts one request (or `count`) for `model` at the current clock time; unknown models are ignored.
     public func recordRequest(model: String, count: Double = 1) {
+        guard modelNames.contains(model) else { return }
         rates.record(model: model, count: count, at: clock.now())
     }
 

@@ -75,6 +75,19 @@ final class GovernorTests: XCTestCase {
         XCTAssertNotEqual(hot.choice("speech-commands")?.variant, "teacher")
     }
 
+    func testTemperatureOscillatingAroundTheTripDoesNotFlap() {
+        tree.battery(level: 100, status: "Full", acOnline: true)
+        tree.thermalZone(0, celsius: 50)
+        _ = warmUp()
+        for t in 0..<120 {
+            // Headroom 1.02 / 0.98 around the 85 °C passive trip.
+            tree.write("sys/class/thermal/thermal_zone0/temp", t % 2 == 0 ? "86000" : "84000")
+            second()
+        }
+        XCTAssertLessThanOrEqual(governor.metrics.switches, 3, "each model moves down once, then holds")
+        XCTAssertGreaterThanOrEqual(governor.metrics.switches, 2)
+    }
+
     func testCgroupThrottlingMovesDownEvenOnAC() {
         tree.battery(level: 100, status: "Full", acOnline: true)
         tree.cgroup(max: "100000 100000", periods: 1000, throttled: 0)

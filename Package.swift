@@ -64,6 +64,7 @@ let package = Package(
                 "EdgeONNX",
                 "EdgeCompress",
                 "EdgeMatch",
+                "EdgeGovernor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,6 +120,16 @@ let package = Package(
         .testTarget(
             name: "EdgeStoreTests",
             dependencies: ["EdgeStore", "EdgeMatch", "EdgeStoreCrashWriter", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Runtime governor: power/CPU/thermal signals (sysfs/procfs under configurable roots) and
+        // the pure policy state machine that picks a variant per model. Needs only EdgeError.
+        .target(
+            name: "EdgeGovernor",
+            dependencies: ["EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeGovernorTests",
+            dependencies: ["EdgeGovernor", "EdgeRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

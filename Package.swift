@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
+        .library(name: "EdgeTrain", targets: ["EdgeTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,12 +47,19 @@ let package = Package(
             name: "EdgeCompress",
             dependencies: ["EdgeRuntime"]
         ),
+        // Training: reverse-mode gradients over a static layer graph, optimizers, checkpoints,
+        // architectures, distillation, fake-quant fine-tuning, export to a .edge Graph.
+        .target(
+            name: "EdgeTrain",
+            dependencies: ["EdgeRuntime", "CEdgeKernels"]
+        ),
         .executableTarget(
             name: "EdgeAssistantCLI",
             dependencies: [
                 "EdgeRuntime",
                 "EdgeONNX",
                 "EdgeCompress",
+                "EdgeTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +101,10 @@ let package = Package(
         .testTarget(
             name: "EdgeONNXTests",
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        .testTarget(
+            name: "EdgeTrainTests",
+            dependencies: ["EdgeTrain", "EdgeRuntime", "EdgeTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

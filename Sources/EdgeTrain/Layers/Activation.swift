@@ -1,0 +1,78 @@
+import EdgeRuntime
+
+/// Pointwise activations with their derivatives.
+public enum ActivationKind: String, Sendable, CaseIterable {
+    case relu, relu6, hardSwish = "hardswish", sigmoid, tanh
+
+    func apply(_ x: Float) -> Float {
+        switch self {
+        case .relu: max(x, 0)
+        case .relu6: min(max(x, 0), 6)
+        case .hardSwish: x * min(max(x / 6 + 0.5, 0), 1)
+        case .sigmoid: 1 / (1 + expf(-x))
+        case .tanh: tanhf(x)
+        }
+    }
+
+    /// dy/dx from the input x and the output y.
+    func derivative(x: Float, y: Float) -> Float {
+        switch self {
+        case .relu: x > 0 ? 1 : 0
+        case .relu6: x > 0 && x < 6 ? 1 : 0
+        case .hardSwish: x <= -3 ? 0 : (x >= 3 ? 1 : x / 3 + 0.5)
+        case .sigmoid: y * (1 - y)
+        case .tanh: 1 - y * y
+        }
+    }
+}
+
+/// An activation layer (any input shape).
+public final class Activation: Layer {
+    public let name: String
+    public let kind: ActivationKind
+
+    public init(name: String, kind: ActivationKind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    public var parameters: [Parameter] { [] }
+    public func outputShape(_ inputs: [[Int]]) throws(EdgeError) -> [Int] { inputs[0] }
+
+    public func forward(_ inputs: [TTensor], _ ctx: RunContext) throws(EdgeError) -> TTensor {
+        var y = inputs[0]
+        let k = kind
+        y.data.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = k.apply(p[i]) } }
+        return y
+    }
+
+    public func backward(_ dy: TTensor, inputs: [TTensor], output: TTensor, needs: [Bool], _ ctx: RunContext) -> [TTensor?] {
+        var dx = dy
+        let k = kind
+        inputs[0].data.withUnsafeBufferPointer { x in
+            output.data.withUnsafeBufferPointer { y in
+                dx.data.withUnsafeMutableBufferPointer { d in
+                    for i in 0..<d.count { d[i] *= k.derivative(x: x[i], y: y[i]) }
+                }
+            }
+        }
+        return [dx]
+    }
+
+    public func export(_ inputs: [String], output: String, into graph: GraphBuilder) throws(EdgeError) {
+        switch kind {
+        case .relu: graph.node("Relu", name: name, inputs: inputs, output: output)
+        case .relu6:
+            let lo = graph.constant("\(name).min", shape: [], values: [0])
+            let hi = graph.constant("\(name).max", shape: [], values: [6])
+            graph.node("Clip", name: name, inputs: [inputs[0], lo, hi], output: output)
+        case .hardSwish: graph.node("HardSwish", name: name, inputs: inputs, output: output)
+        case .sigmoid: graph.node("Sigmoid", name: name, inputs: inputs, output: output)
+        case .tanh: graph.node("Tanh", name: name, inputs: inputs, output: output)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

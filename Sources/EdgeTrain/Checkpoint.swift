@@ -86,8 +86,10 @@ public enum Checkpoint {
         }
     }
 
-    /// Reads `path` into `state` and `optimizer` after validating everything; on error nothing is changed.
-    public static func load(from path: String, state: [Parameter], optimizer: Optimizer) throws(EdgeError) -> Progress {
+    /// Reads `path` into `state` and `optimizer` (nil: parameters only, e.g. to start QAT or
+    /// fine-tuning from a trained model) after validating everything; on error nothing is changed.
+    @discardableResult
+    public static func load(from path: String, state: [Parameter], optimizer: Optimizer?) throws(EdgeError) -> Progress {
         guard let f = fopen(path, "rb") else { throw EdgeError(.io, "cannot open checkpoint \(path): \(String(cString: strerror(errno)))") }
         defer { fclose(f) }
         var bytes = [UInt8]()
@@ -102,7 +104,8 @@ public enum Checkpoint {
     }
 
     /// Validates and applies a serialized checkpoint.
-    public static func decode(_ bytes: [UInt8], into state: [Parameter], optimizer: Optimizer, source: String = "checkpoint") throws(EdgeError) -> Progress {
+    @discardableResult
+    public static func decode(_ bytes: [UInt8], into state: [Parameter], optimizer: Optimizer?, source: String = "checkpoint") throws(EdgeError) -> Progress {
         func bad(_ why: String) -> EdgeError { EdgeError(.invalidInput, "\(source) is not a valid checkpoint: \(why)") }
         guard bytes.count >= 20, Array(bytes[0..<8]) == magic else { throw bad("missing EDGECKP1 header") }
         let length = readLE(bytes, 8, UInt64.self)
@@ -115,7 +118,7 @@ public enum Checkpoint {
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: Data(payload[4..<(4 + jsonLength)])) } catch { throw bad("manifest: \(error)") }
         guard manifest.version == 1 else { throw bad("unsupported version \(manifest.version)") }
-        guard manifest.optimizer == optimizer.kind.name else { throw bad("optimizer \(manifest.optimizer), training uses \(optimizer.kind.name)") }
+        if let optimizer, manifest.optimizer != optimizer.kind.name { throw bad("optimizer \(manifest.optimizer), training uses \(optimizer.kind.name)") }
         let floats: [Float] = payload[(4 + jsonLength)...].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         func values(_ e: Entry) throws(EdgeError) -> [Float] {
             let count = e.shape.reduce(1, *)
@@ -133,8 +136,10 @@ public enum Checkpoint {
         var slots = [String: [Float]]()
         for e in manifest.slots { slots[e.name] = try values(e) }
         for (p, v) in zip(state, restored) { p.value = v }
-        optimizer.slots = slots
-        optimizer.stepCount = manifest.step
+        if let optimizer {
+            optimizer.slots = slots
+            optimizer.stepCount = manifest.step
+        }
         return Progress(step: manifest.step, epoch: manifest.epoch)
     }
 

@@ -1,3 +1,4 @@
+import CEdgeKernels
 import EdgeRuntime
 
 /// Pointwise activations with their derivatives.
@@ -39,10 +40,22 @@ public final class Activation: Layer {
     public var parameters: [Parameter] { [] }
     public func outputShape(_ inputs: [[Int]]) throws(EdgeError) -> [Int] { inputs[0] }
 
+    /// The vectorised C kernel computing the same function.
+    var kernel: ek_activation {
+        switch kind {
+        case .relu: ek_activation(kind: Int32(EK_ACT_RELU.rawValue), alpha: 0, beta: 0)
+        case .relu6: ek_activation(kind: Int32(EK_ACT_CLIP.rawValue), alpha: 0, beta: 6)
+        case .hardSwish: ek_activation(kind: Int32(EK_ACT_HARD_SWISH.rawValue), alpha: 0, beta: 0)
+        case .sigmoid: ek_activation(kind: Int32(EK_ACT_SIGMOID.rawValue), alpha: 0, beta: 0)
+        case .tanh: ek_activation(kind: Int32(EK_ACT_TANH.rawValue), alpha: 0, beta: 0)
+        }
+    }
+
     public func forward(_ inputs: [TTensor], _ ctx: RunContext) throws(EdgeError) -> TTensor {
-        var y = inputs[0]
-        let k = kind
-        y.data.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = k.apply(p[i]) } }
+        var y = TTensor(shape: inputs[0].shape)
+        inputs[0].data.withUnsafeBufferPointer { x in
+            y.data.withUnsafeMutableBufferPointer { p in ek_activation_apply(x.baseAddress!, p.baseAddress!, p.count, kernel) }
+        }
         return y
     }
 
@@ -52,7 +65,14 @@ public final class Activation: Layer {
         inputs[0].data.withUnsafeBufferPointer { x in
             output.data.withUnsafeBufferPointer { y in
                 dx.data.withUnsafeMutableBufferPointer { d in
-                    for i in 0..<d.count { d[i] *= k.derivative(x: x[i], y: y[i]) }
+                    // One loop per kind so each vectorises (no switch per element).
+                    switch k {
+                    case .relu: for i in 0..<d.count { d[i] = x[i] > 0 ? d[i] : 0 }
+                    case .relu6: for i in 0..<d.count { d[i] = x[i] > 0 && x[i] < 6 ? d[i] : 0 }
+                    case .sigmoid: for i in 0..<d.count { d[i] *= y[i] * (1 - y[i]) }
+                    case .tanh: for i in 0..<d.count { d[i] *= 1 - y[i] * y[i] }
+                    case .hardSwish: for i in 0..<d.count { d[i] *= k.derivative(x: x[i], y: y[i]) }
+                    }
                 }
             }
         }

@@ -11,8 +11,8 @@ public final class BatchNorm: Layer {
     public let runningMean: Parameter, runningVar: Parameter
     public var momentum: Float = 0.1
     public let epsilon: Float = 1e-5
-    // Cached by a training forward for backward.
-    private var xhat: [Float] = []
+    // Cached by forward for backward: 1/σ used, and the batch mean (empty after an eval forward).
+    private var savedMean: [Float] = []
     private var invStd: [Float] = []
 
     public init(name: String, channels: Int) {
@@ -41,60 +41,71 @@ public final class BatchNorm: Layer {
         var mean = runningMean.value, variance = runningVar.value
         if ctx.training {
             guard m > 1 else { throw EdgeError(.invalidInput, "\(name): batch statistics need more than one value per channel") }
-            for c in 0..<channels {
-                var s = 0.0, s2 = 0.0
-                for i in 0..<n { for k in 0..<plane { let v = Double(x.data[(i * channels + c) * plane + k]); s += v; s2 += v * v } }
-                let mu = s / Double(m)
-                let v = max(s2 / Double(m) - mu * mu, 0)
-                mean[c] = Float(mu)
-                variance[c] = Float(v)
-                runningMean.value[c] += momentum * (Float(mu) - runningMean.value[c])
-                runningVar.value[c] += momentum * (Float(v * Double(m) / Double(m - 1)) - runningVar.value[c])
-            }
-            xhat = [Float](repeating: 0, count: x.count)
-        }
-        invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        for i in 0..<n {
-            for c in 0..<channels {
-                let (mu, s, g, b) = (mean[c], invStd[c], gamma.value[c], beta.value[c])
-                let base = (i * channels + c) * plane
-                for k in 0..<plane {
-                    let h = (x.data[base + k] - mu) * s
-                    if ctx.training { xhat[base + k] = h }
-                    y.data[base + k] = h * g + b
+            x.data.withUnsafeBufferPointer { xp in
+                for c in 0..<channels {
+                    // Float sums per plane (vectorised), Double across planes; two passes for a stable variance.
+                    var s = 0.0
+                    for i in 0..<n { let p = xp.baseAddress! + (i * channels + c) * plane; var a: Float = 0; for k in 0..<plane { a += p[k] }; s += Double(a) }
+                    let mu = Float(s / Double(m))
+                    var s2 = 0.0
+                    for i in 0..<n { let p = xp.baseAddress! + (i * channels + c) * plane; var a: Float = 0
+                        for k in 0..<plane { let d = p[k] - mu; a += d * d }; s2 += Double(a) }
+                    let v = s2 / Double(m)
+                    mean[c] = mu
+                    variance[c] = Float(v)
+                    runningMean.value[c] += momentum * (mu - runningMean.value[c])
+                    runningVar.value[c] += momentum * (Float(v * Double(m) / Double(m - 1)) - runningVar.value[c])
                 }
             }
         }
+        invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                for i in 0..<n {
+                    for c in 0..<channels {
+                        let (mu, s, g, b) = (mean[c], invStd[c], gamma.value[c], beta.value[c])
+                        let src = xp.baseAddress! + (i * channels + c) * plane, dst = yp.baseAddress! + (i * channels + c) * plane
+                        for k in 0..<plane { dst[k] = (src[k] - mu) * s * g + b }
+                    }
+                }
+            }
+        }
+        if ctx.training { savedMean = mean } else { savedMean = [] }
         return y
     }
 
     public func backward(_ dy: TTensor, inputs: [TTensor], output: TTensor, needs: [Bool], _ ctx: RunContext) -> [TTensor?] {
         let x = inputs[0], n = x.batch, plane = x.itemCount / channels, m = Float(n * plane)
-        if !ctx.training {
-            // Eval mode: y = γ·(x − μ)/σ + β with constant μ, σ.
-            var dx = TTensor(shape: x.shape)
-            for i in 0..<n { for c in 0..<channels {
-                let base = (i * channels + c) * plane, s = invStd[c]
-                for k in 0..<plane {
-                    let h = (x.data[base + k] - runningMean.value[c]) * s
-                    gamma.grad[c] += dy.data[base + k] * h
-                    beta.grad[c] += dy.data[base + k]
-                    dx.data[base + k] = dy.data[base + k] * gamma.value[c] * s
-                }
-            } }
-            return [dx]
-        }
+        // x̂ is recomputed from x (cheaper than storing it): batch mean in train mode, running mean in eval.
+        let mean = savedMean.isEmpty ? runningMean.value : savedMean
+        let training = !savedMean.isEmpty
         var dx = TTensor(shape: x.shape)
-        for c in 0..<channels {
-            var sumDy: Float = 0, sumDyH: Float = 0
-            for i in 0..<n { let base = (i * channels + c) * plane
-                for k in 0..<plane { sumDy += dy.data[base + k]; sumDyH += dy.data[base + k] * xhat[base + k] } }
-            gamma.grad[c] += sumDyH
-            beta.grad[c] += sumDy
-            // dx = γ·σ⁻¹/m · (m·dy − Σdy − x̂·Σ(dy·x̂))
-            let k0 = gamma.value[c] * invStd[c] / m
-            for i in 0..<n { let base = (i * channels + c) * plane
-                for k in 0..<plane { dx.data[base + k] = k0 * (m * dy.data[base + k] - sumDy - xhat[base + k] * sumDyH) } }
+        x.data.withUnsafeBufferPointer { xp in
+            dy.data.withUnsafeBufferPointer { dp in
+                dx.data.withUnsafeMutableBufferPointer { op in
+                    for c in 0..<channels {
+                        let (mu, s) = (mean[c], invStd[c])
+                        var sumDy: Float = 0, sumDyH: Float = 0
+                        for i in 0..<n {
+                            let xr = xp.baseAddress! + (i * channels + c) * plane, dr = dp.baseAddress! + (i * channels + c) * plane
+                            var a: Float = 0, b: Float = 0
+                            for k in 0..<plane { a += dr[k]; b += dr[k] * (xr[k] - mu) * s }
+                            sumDy += a
+                            sumDyH += b
+                        }
+                        gamma.grad[c] += sumDyH
+                        beta.grad[c] += sumDy
+                        // Train: dx = γ·σ⁻¹/m · (m·dy − Σdy − x̂·Σ(dy·x̂)); eval: dx = γ·σ⁻¹·dy.
+                        let k0 = gamma.value[c] * s
+                        let (cy, cx) = training ? (sumDy / m, sumDyH / m) : (0, 0)
+                        for i in 0..<n {
+                            let base = (i * channels + c) * plane
+                            let xr = xp.baseAddress! + base, dr = dp.baseAddress! + base, o = op.baseAddress! + base
+                            for k in 0..<plane { o[k] = k0 * (dr[k] - cy - (xr[k] - mu) * s * cx) }
+                        }
+                    }
+                }
+            }
         }
         return [dx]
     }

@@ -96,12 +96,21 @@ enum ConvBackward {
                     for y in rlo..<rhi {
                         let rowOff = (y * g.strideH - g.padH + i * g.dilationH) * g.inW - g.padW + j * g.dilationW
                         let src = dout + y * ow
-                        if let dx {
-                            let d = dx + c * g.inH * g.inW + rowOff
-                            for xo in clo..<chi { d[xo * g.strideW] += wt * src[xo] }
-                        }
                         let xr = xin + rowOff
-                        for xo in clo..<chi { acc += xr[xo * g.strideW] * src[xo] }
+                        if g.strideW == 1 {
+                            // Contiguous rows: both loops vectorise.
+                            if let dx {
+                                let d = dx + c * g.inH * g.inW + rowOff
+                                for xo in clo..<chi { d[xo] += wt * src[xo] }
+                            }
+                            for xo in clo..<chi { acc += xr[xo] * src[xo] }
+                        } else {
+                            if let dx {
+                                let d = dx + c * g.inH * g.inW + rowOff
+                                for xo in clo..<chi { d[xo * g.strideW] += wt * src[xo] }
+                            }
+                            for xo in clo..<chi { acc += xr[xo * g.strideW] * src[xo] }
+                        }
                     }
                     dw[oc * kk + i * g.kernelW + j] += acc
                 }

@@ -67,8 +67,8 @@ public final class Activation: Layer {
                 dx.data.withUnsafeMutableBufferPointer { d in
                     // One loop per kind so each vectorises (no switch per element).
                     switch k {
-                    case .relu: for i in 0..<d.count { d[i] = x[i] > 0 ? d[i] : 0 }
-                    case .relu6: for i in 0..<d.count { d[i] = x[i] > 0 && x[i] < 6 ? d[i] : 0 }
+                    case .relu: Self.gate(x.baseAddress!, d.baseAddress!, d.count, lo: 0, hi: .infinity)
+                    case .relu6: Self.gate(x.baseAddress!, d.baseAddress!, d.count, lo: 0, hi: 6)
                     case .sigmoid: for i in 0..<d.count { d[i] *= y[i] * (1 - y[i]) }
                     case .tanh: for i in 0..<d.count { d[i] *= 1 - y[i] * y[i] }
                     case .hardSwish: for i in 0..<d.count { d[i] *= k.derivative(x: x[i], y: y[i]) }
@@ -77,6 +77,19 @@ public final class Activation: Layer {
             }
         }
         return [dx]
+    }
+
+    /// d[i] = lo < x[i] < hi ? d[i] : 0, sixteen lanes at a time (a scalar select loop does not vectorise).
+    static func gate(_ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int, lo: Float, hi: Float) {
+        var i = 0
+        while i + 16 <= n {
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            var dv = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD16<Float>.self)
+            dv.replace(with: 0, where: (xv .<= lo) .| (xv .>= hi))
+            UnsafeMutableRawPointer(d + i).storeBytes(of: dv, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < n { if !(x[i] > lo && x[i] < hi) { d[i] = 0 }; i += 1 }
     }
 
     public func export(_ inputs: [String], output: String, into graph: GraphBuilder) throws(EdgeError) {

@@ -57,6 +57,12 @@ let package = Package(
             name: "EdgeStore",
             dependencies: ["EdgeMatch", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Training: reverse-mode gradients over a static layer graph, optimizers, checkpoints,
+        // architectures, distillation, fake-quant fine-tuning, export to a .edge Graph.
+        .target(
+            name: "EdgeTrain",
+            dependencies: ["EdgeRuntime", "CEdgeKernels"]
+        ),
         .executableTarget(
             name: "EdgeAssistantCLI",
             dependencies: [
@@ -65,6 +71,7 @@ let package = Package(
                 "EdgeCompress",
                 "EdgeMatch",
                 "EdgeGovernor",
+                "EdgeTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,6 +137,10 @@ let package = Package(
         .testTarget(
             name: "EdgeGovernorTests",
             dependencies: ["EdgeGovernor", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeTrainTests",
+            dependencies: ["EdgeTrain", "EdgeRuntime", "EdgeTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,114 @@
+import EdgeRuntime
+
+/// A value of a `TrainGraph` (graph input or layer output) with its per-item shape.
+public struct TValue: Sendable {
+    public let id: Int
+    /// Shape without the batch dimension.
+    public let shape: [Int]
+    /// Channels (dimension 1 of the batched tensor).
+    public var channels: Int { shape.first ?? 1 }
+}
+
+/// A static graph of layers built in topological order, run forward and differentiated in
+/// reverse (layer-wise reverse mode: each layer owns its backward; values with several readers
+/// sum their gradients). The same graph exports to an EdgeRuntime `Graph` (eval semantics).
+public final class TrainGraph: @unchecked Sendable {
+    public struct Input: Sendable {
+        public let name: String
+        public let shape: [Int]
+        /// Category ids (exported as int64); never differentiated.
+        public let integer: Bool
+    }
+
+    struct Step {
+        let layer: any Layer
+        let inputs: [Int]
+    }
+
+    public private(set) var inputs: [Input] = []
+    private(set) var steps: [Step] = []
+    private var shapes: [[Int]] = []
+    /// Named outputs: (name, value id).
+    public private(set) var outputs: [(name: String, id: Int)] = []
+    private var names = Set<String>()
+    private var counters: [String: Int] = [:]
+
+    public init() {}
+
+    /// Declares a graph input; all inputs must be declared before the first layer.
+    public func input(_ name: String, shape: [Int], integer: Bool = false) -> TValue {
+        precondition(steps.isEmpty, "declare inputs before layers")
+        inputs.append(Input(name: name, shape: shape, integer: integer))
+        shapes.append(shape)
+        return TValue(id: shapes.count - 1, shape: shape)
+    }
+
+    /// A fresh layer name `<kind><n>`.
+    public func uniqueName(_ kind: String) -> String {
+        let n = counters[kind, default: 0]
+        counters[kind] = n + 1
+        return "\(kind)\(n)"
+    }
+
+    /// Appends `layer` reading `inputs`; checks the shapes now, so a bad architecture fails at build time.
+    @discardableResult
+    public func add(_ layer: any Layer, _ inputs: [TValue]) throws(EdgeError) -> TValue {
+        guard names.insert(layer.name).inserted else { throw EdgeError(.invalidGraph, "duplicate layer name \(layer.name)") }
+        let shape = try layer.outputShape(inputs.map(\.shape))
+        steps.append(Step(layer: layer, inputs: inputs.map(\.id)))
+        shapes.append(shape)
+        return TValue(id: shapes.count - 1, shape: shape)
+    }
+
+    /// Names `value` as a graph output (exported under that name).
+    public func output(_ name: String, _ value: TValue) { outputs.append((name, value.id)) }
+
+    public func shape(of id: Int) -> [Int] { shapes[id] }
+
+    /// All trainable parameters in a stable order.
+    public var parameters: [Parameter] { steps.flatMap { $0.layer.parameters } }
+    /// Parameters and buffers: everything a checkpoint holds.
+    public var state: [Parameter] { steps.flatMap { $0.layer.parameters + $0.layer.buffers } }
+    /// The layers in execution order.
+    public var layers: [any Layer] { steps.map(\.layer) }
+
+    /// Runs the graph; returns every value (inputs first, then one per layer), indexed by id.
+    public func forward(_ feeds: [TTensor], _ ctx: RunContext) throws(EdgeError) -> [TTensor] {
+        guard feeds.count == inputs.count else { throw EdgeError(.invalidInput, "expected \(inputs.count) inputs, got \(feeds.count)") }
+        var values = [TTensor]()
+        values.reserveCapacity(shapes.count)
+        for (feed, input) in zip(feeds, inputs) {
+            guard Array(feed.shape.dropFirst()) == input.shape else {
+                throw EdgeError(.invalidInput, "input \(input.name): shape \(feed.shape), expected [N] + \(input.shape)")
+            }
+            values.append(feed)
+        }
+        for step in steps { values.append(try step.layer.forward(step.inputs.map { values[$0] }, ctx)) }
+        return values
+    }
+
+    /// Back-propagates `seeds` (value id → dLoss/dValue) through every layer, accumulating
+    /// parameter gradients (call `zeroGrad` first). Returns the gradients of the graph inputs.
+    @discardableResult
+    public func backward(_ values: [TTensor], seeds: [Int: TTensor], _ ctx: RunContext) -> [TTensor?] {
+        var grads = [TTensor?](repeating: nil, count: values.count)
+        for (id, g) in seeds { add(g, to: &grads[id]) }
+        for (i, step) in steps.enumerated().reversed() {
+            let out = inputs.count + i
+            guard let dy = grads[out] else { continue }
+            grads[out] = nil // free early
+            let needs = step.inputs.map { $0 >= inputs.count || !inputs[$0].integer }
+            let dx = step.layer.backward(dy, inputs: step.inputs.map { values[$0] }, output: values[out], needs: needs, ctx)
+            for (j, id) in step.inputs.enumerated() where needs[j] {
+                if let g = dx[j] { add(g, to: &grads[id]) }
+            }
+        }
+        return Array(grads[0..<inputs.count])
+    }
+
+    private func add(_ g: TTensor, to slot: inout TTensor?) {
+        if slot == nil { slot = g } else { slot!.accumulate(g) }
+    }
+
+    public func zeroGrad() { for p in parameters { p.zeroGrad() } }
+}

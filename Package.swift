@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
+        .library(name: "EdgeAudio", targets: ["EdgeAudio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,6 +94,15 @@ let package = Package(
         .testTarget(
             name: "EdgeONNXTests",
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // WAV/raw PCM decoding, resampling, the log-mel speech frontend (batch + streaming), VAD.
+        .target(
+            name: "EdgeAudio",
+            dependencies: ["EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeAudioTests",
+            dependencies: ["EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -53,6 +53,7 @@ let package = Package(
                 "EdgeRuntime",
                 "EdgeONNX",
                 "EdgeCompress",
+                "EdgeSpeechData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +104,15 @@ let package = Package(
         .testTarget(
             name: "EdgeAudioTests",
             dependencies: ["EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // Synthetic speech-commands data set: TTS (espeak-ng, flite), augmentation, splits, features.
+        .target(
+            name: "EdgeSpeechData",
+            dependencies: ["EdgeAudio", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeSpeechDataTests",
+            dependencies: ["EdgeSpeechData", "EdgeAudio", "EdgeRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

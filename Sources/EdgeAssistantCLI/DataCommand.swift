@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `edge-assistant data …`: deterministic training-data generators (one subcommand per family).
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Generate and check training data sets (deterministic from a seed).",
+        subcommands: [SpeechDataCommand.self, SpeechDataCheckCommand.self]
+    )
+}

@@ -21,7 +21,8 @@ struct SpeechDataCommand: ParsableCommand {
     @Option(help: "Comma-separated voices: espeak-ng languages (en-us, en-gb, …) and/or flite voices (slt, kal16, …); default all installed.")
     var voices: String?
     @Option(help: "Comma-separated espeak-ng variants (m3, f2, Alex, …); default all installed.") var variants: String?
-    @Option(help: "Worker threads.") var jobs: Int = 2
+    @Option(help: "Worker threads (TTS runs as child processes, so more than the cores helps).")
+    var jobs: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
         guard perWord >= 1, jobs >= 1 else { throw ValidationError("--per-word and --jobs must be positive") }

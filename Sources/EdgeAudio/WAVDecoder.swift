@@ -59,16 +59,6 @@ public enum WAVDecoder {
         return try AudioClip(sampleRate: format.sampleRate, channels: format.channels, samples: samples)
     }
 
-    /// Reads only the format (for tools that check a data set without decoding it).
-    public static func format(of bytes: [UInt8]) throws(EdgeError) -> (format: Format, frames: Int) {
-        try bytes.withUnsafeBytes { raw in
-            Result { () throws(EdgeError) in
-                let (f, data) = try locateChunks(raw, limits: Limits(maxFrames: .max))
-                return (f, data.count / f.blockAlign)
-            }
-        }.get()
-    }
-
     /// Walks the chunk list; returns the parsed format and the byte range of the data payload.
     static func locateChunks(_ raw: UnsafeRawBufferPointer, limits: Limits) throws(EdgeError) -> (Format, Range<Int>) {
         guard raw.count >= 12 else { throw EdgeError(.invalidAudio, "WAV too short for a RIFF header (\(raw.count) bytes)") }

@@ -1,12 +1,13 @@
+import EdgeRuntime
 import Foundation
 
-/// SplitMix64: a small, fast generator whose whole state is one word, so every clip can own a
-/// generator derived from (data-set seed, clip number) and the output does not depend on how
+/// `SplitMix64` with the draws the generator needs. Its state is one word, so every clip owns
+/// a generator derived from (data-set seed, clip number) and the output does not depend on how
 /// clips are scheduled over threads.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// A generator for stream `keys` under `seed` (keys are mixed in one at a time).
     public init(seed: UInt64, _ keys: UInt64...) {
@@ -15,13 +16,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         self = s
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [lo, hi).
     public mutating func uniform(_ lo: Double, _ hi: Double) -> Double {

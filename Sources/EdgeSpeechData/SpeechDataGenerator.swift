@@ -38,7 +38,8 @@ public enum SpeechDataGenerator {
         return wanted
     }
 
-    /// Makes every clip of `plan` under `directory` (created; existing files are replaced).
+    /// Makes every clip of `plan` under `directory` (created if needed; an earlier data set
+    /// there is replaced).
     public static func generate(_ plan: SpeechDataPlan, options o: SpeechDataOptions, into directory: String,
                                 progress: (@Sendable (Int, Int) -> Void)? = nil) throws(EdgeError) -> Summary {
         let start = Date()
@@ -51,6 +52,11 @@ public enum SpeechDataGenerator {
                               try Tensor(zeros: .int64, shape: [n]))
         }
         do {
+            // Only what this generator writes is removed: stale clips of an earlier, larger run
+            // would otherwise sit beside the new ones.
+            for owned in ["wav", Manifest.fileName, "dataset.json"] + SpeechSplit.allCases.map(\.rawValue) {
+                if fm.fileExists(atPath: "\(directory)/\(owned)") { try fm.removeItem(atPath: "\(directory)/\(owned)") }
+            }
             try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             for split in rows.counts.keys {
                 for label in SpeechLabels.all {

@@ -13,9 +13,10 @@ enum ToolRunner {
         throw EdgeError(.unsupported, "\(tool) is not installed (apt-get install espeak-ng flite, or `make models-deps`)")
     }
 
-    /// Runs `tool args`, returns stdout; a non-zero exit is an error carrying stderr.
+    /// Runs `tool args`, returns stdout; a non-zero exit is an error carrying stderr unless
+    /// `anyStatus` (flite exits 1 after printing its version).
     @discardableResult
-    static func output(of tool: String, _ args: [String]) throws(EdgeError) -> String {
+    static func output(of tool: String, _ args: [String], anyStatus: Bool = false) throws(EdgeError) -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try locate(tool))
         p.arguments = args
@@ -27,7 +28,7 @@ enum ToolRunner {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
+        guard p.terminationStatus == 0 || anyStatus else {
             throw EdgeError(.io, "\(tool) \(args.joined(separator: " ")) failed (\(p.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
         }
         return String(decoding: stdout, as: UTF8.self)
@@ -37,7 +38,7 @@ enum ToolRunner {
     static func versions() -> [String: String] {
         var v = [String: String]()
         if let s = try? output(of: "espeak-ng", ["--version"]) { v["espeak-ng"] = s.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let s = try? output(of: "flite", ["--version"]) {
+        if let s = try? output(of: "flite", ["--version"], anyStatus: true) {
             v["flite"] = s.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? s
         }
         return v

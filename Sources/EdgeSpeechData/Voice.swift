@@ -29,7 +29,8 @@ public struct Voice: Sendable, Hashable, Codable {
 /// The voices installed on this machine, read from the tools themselves.
 public enum VoiceCatalog {
     /// espeak-ng English voices that need no extra data (mbrola voices are skipped: their
-    /// databases are separate packages), from `espeak-ng --voices=en`.
+    /// databases are separate packages; so are variants, which `--voices=en` also lists),
+    /// from `espeak-ng --voices=en`.
     public static func espeakLanguages() throws(EdgeError) -> [String] {
         parseEspeakVoices(try ToolRunner.output(of: "espeak-ng", ["--voices=en"]))
     }
@@ -49,7 +50,8 @@ public enum VoiceCatalog {
         var seen = Set<String>(), out = [String]()
         for line in text.split(separator: "\n").dropFirst() {
             let cols = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard cols.count >= 5, !cols[4].hasPrefix("mb/") else { continue }
+            // Skip mbrola voices and variants that list English among their languages.
+            guard cols.count >= 5, cols[1].hasPrefix("en"), !cols[4].hasPrefix("mb/"), !cols[4].hasPrefix("!v/") else { continue }
             let lang = String(cols[1])
             if seen.insert(lang).inserted { out.append(lang) }
         }

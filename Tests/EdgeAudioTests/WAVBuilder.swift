@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 @testable import EdgeAudio
 
@@ -74,16 +75,11 @@ func sine(_ freq: Double, rate: Int, count: Int, amplitude: Double = 0.5, phase:
     (0..<count).map { Float(amplitude * sin(2 * Double.pi * freq * Double($0) / Double(rate) + phase)) }
 }
 
-/// Deterministic generator for test signals and mutations (SplitMix64).
-struct TestRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Deterministic generator for test signals and mutations.
+struct TestRandom: RandomNumberGenerator {
+    private var generator: SplitMix64
+    init(state: UInt64) { generator = SplitMix64(seed: state) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
 }

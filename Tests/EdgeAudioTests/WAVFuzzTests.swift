@@ -49,5 +49,3 @@ final class WAVFuzzTests: XCTestCase {
         XCTAssertGreaterThan(rejected, 100)
     }
 }
-
-extension TestRandom: RandomNumberGenerator {}

@@ -74,6 +74,7 @@ final class SpeechDataPlanTests: XCTestCase {
          3  en-uk           --/M      english-mb-en1     mb/mb-en1            (en-gb 3)(en 2)
          2  en-us           --/M      English_(America)  gmw/en-US            (en 3)
          5  en-us           --/M      us-mbrola-2        mb/mb-us2            (en 7)
+         5  variant         --/M      Storm              !v/Storm             (en-us 5)
         """
         XCTAssertEqual(VoiceCatalog.parseEspeakVoices(voices), ["en-gb", "en-us"])
         let variants = """

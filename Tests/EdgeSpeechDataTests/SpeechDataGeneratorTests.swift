@@ -25,13 +25,35 @@ final class SpeechDataGeneratorTests: XCTestCase {
         return dir
     }
 
+    /// A private copy of one generated set (made once per run: synthesis is the slow part).
+    private func copyOfTiny(_ name: String) throws -> String {
+        if Self.shared == nil {
+            let dir = NSTemporaryDirectory() + "speechdata-shared-\(getpid())"
+            try? FileManager.default.removeItem(atPath: dir)
+            _ = try SpeechDataGenerator.generate(try SpeechDataGenerator.plan(Self.tiny), options: Self.tiny, into: dir)
+            Self.shared = dir
+        }
+        let dir = NSTemporaryDirectory() + "speechdata-\(name)-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.copyItem(atPath: Self.shared!, toPath: dir)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+
+    nonisolated(unsafe) private static var shared: String?
+
+    override class func tearDown() {
+        if let shared { try? FileManager.default.removeItem(atPath: shared) }
+        super.tearDown()
+    }
+
     private func files(_ dir: String) -> [String] {
         (FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? [])
             .filter { !$0.hasSuffix("/") && FileManager.default.contents(atPath: "\(dir)/\($0)") != nil }.sorted()
     }
 
     func testSameSeedGivesIdenticalBytesAndAValidSet() throws {
-        let a = try makeTiny("a"), b = try makeTiny("b")
+        let a = try copyOfTiny("a"), b = try makeTiny("b")
         let fa = files(a)
         XCTAssertEqual(fa, files(b))
         XCTAssertEqual(fa.filter { $0.hasSuffix(".wav") }.count, 48)
@@ -52,7 +74,7 @@ final class SpeechDataGeneratorTests: XCTestCase {
     }
 
     func testValidatorReportsBadData() throws {
-        let dir = try makeTiny("bad")
+        let dir = try copyOfTiny("bad")
         let entries = try Manifest.decode(Array(FileManager.default.contents(atPath: "\(dir)/manifest.jsonl")!))
         let train = entries.filter { $0.split == .train }
         // Wrong sample rate, wrong length.

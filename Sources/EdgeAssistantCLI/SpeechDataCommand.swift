@@ -18,7 +18,7 @@ struct SpeechDataCommand: ParsableCommand {
     @Option(help: "Output directory.") var out: String
     @Option(help: "Seed; same seed and tool versions give identical files.") var seed: UInt64 = 1
     @Option(name: .customLong("per-word"), help: "Clips per class over train/val/test (80/10/10).") var perWord: Int = 600
-    @Option(help: "Comma-separated voices: espeak-ng languages (en-us, en-gb, …) and/or flite voices (slt, kal16, …); default all installed.")
+    @Option(help: "Comma-separated voices: espeak-ng languages (en-us, en-gb, …) and/or flite voices (slt, kal16, …); an engine with none named uses all its installed voices.")
     var voices: String?
     @Option(help: "Comma-separated espeak-ng variants (m3, f2, Alex, …); default all installed.") var variants: String?
     @Option(help: "Worker threads (TTS runs as child processes, so more than the cores helps).")
@@ -35,8 +35,10 @@ struct SpeechDataCommand: ParsableCommand {
         if let voices {
             let wanted = Self.list(voices)
             let flite = try VoiceCatalog.fliteVoices()
-            o.fliteVoices = wanted.filter { flite.contains($0) }
-            o.espeakLanguages = wanted.filter { !flite.contains($0) }
+            // An engine none of whose voices is named keeps all of its voices.
+            let (f, e) = (wanted.filter { flite.contains($0) }, wanted.filter { !flite.contains($0) })
+            o.fliteVoices = f.isEmpty ? nil : f
+            o.espeakLanguages = e.isEmpty ? nil : e
         }
         let plan = try SpeechDataGenerator.plan(o)
         print("generating \(plan.clips.count) clips into \(out) with \(jobs) job(s)")

@@ -5,7 +5,7 @@ import Foundation
 /// Generates the speech-commands data set into a directory:
 ///
 /// ```
-/// DIR/dataset.json                       seed, tool versions, voices per split, counts, timing
+/// DIR/dataset.json                       seed, per-word, labels, held-out engine, tool versions, voices per split
 /// DIR/manifest.jsonl                     one ManifestEntry per clip
 /// DIR/wav/<split>/<label>/<index>.wav    16 kHz mono 16-bit, exactly 1 s
 /// DIR/<split>/features.npy               float32 [N, 1, 98, 40] (LogMelFrontend of each WAV)

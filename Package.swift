@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
+        .library(name: "EdgeAudio", targets: ["EdgeAudio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,7 @@ let package = Package(
                 "EdgeMatch",
                 "EdgeGovernor",
                 "EdgeTrain",
+                "EdgeSpeechData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -141,6 +143,24 @@ let package = Package(
         .testTarget(
             name: "EdgeTrainTests",
             dependencies: ["EdgeTrain", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // WAV/raw PCM decoding, resampling, the log-mel speech frontend (batch + streaming), VAD.
+        .target(
+            name: "EdgeAudio",
+            dependencies: ["EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeAudioTests",
+            dependencies: ["EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // Synthetic speech-commands data set: TTS (espeak-ng, flite), augmentation, splits, features.
+        .target(
+            name: "EdgeSpeechData",
+            dependencies: ["EdgeAudio", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeSpeechDataTests",
+            dependencies: ["EdgeSpeechData", "EdgeAudio", "EdgeRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -72,19 +72,9 @@ public final class GraphBuilder {
     }
 }
 
-/// SplitMix64: the seeded generator for initialisation, shuffling and dropout.
-public struct SplitMix64: Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Training draws on EdgeRuntime's `SplitMix64` (one generator for the whole project) for
+/// initialisation, shuffling and dropout; these are the float helpers training needs.
+extension SplitMix64 {
     /// Uniform in [0, 1).
     public mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
 

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// Seeded weight initialisation.
 public enum Initializer {
     /// He (Kaiming) normal: N(0, 2 / fanIn) — for layers followed by ReLU-like activations.

@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeONNXTests",
-            dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+            dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport", "EdgeCompress"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -121,8 +121,9 @@ public enum Recipe {
         }
         switch name {
         case "int4":
-            guard o.group >= 2, o.group <= 4096, o.group % 2 == 0 else {
-                throw EdgeError(.invalidInput, "--group must be an even number in 2…4096, got \(o.group)")
+            // ONNX Runtime's MatMulNBits / GatherBlockQuantized need a power of two ≥ 16.
+            guard o.group >= 16, o.group <= 4096, o.group & (o.group - 1) == 0 else {
+                throw EdgeError(.invalidInput, "--group must be a power of two in 16…4096, got \(o.group)")
             }
             return .int4(group: o.group)
         case "int8-dynamic":

@@ -75,7 +75,7 @@ extension CLITests {
             (base + ["--method", "int8", "--calibration", good, "--max-drop", "0.01"], "--max-drop needs --eval DIR"),
             (base + ["--method", "int8", "--calibration", good, "--max-drop", "2", "--eval", good], "--max-drop must be in [0, 1)"),
             (base + ["--method", "prune", "--sparsity", "0.5", "--calibration", good], "--calibration and --max-drop apply to --method int8 only"),
-            (base + ["--method", "int4", "--group", "7"], "--group must be an even number"),
+            (base + ["--method", "int4", "--group", "7"], "--group must be a power of two in 16…4096"),
         ]
         for (args, expected) in cases {
             let (status, stdout, stderr) = try cli(args)

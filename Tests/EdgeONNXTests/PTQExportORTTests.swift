@@ -71,3 +71,47 @@ final class PTQExportORTTests: XCTestCase {
         }
     }
 }
+
+/// Weight-only int4 (`Int4Quantization`) exports as ONNX Runtime's MatMulNBits and
+/// GatherBlockQuantized, which ONNX Runtime runs to our outputs (float accumulation order differs).
+final class Int4ExportORTTests: XCTestCase {
+    func testExportedInt4ModelMatchesONNXRuntime() throws {
+        var rng = SeededRandom(seed: 63)
+        var g = Graph(name: "int4")
+        g.inputs = [ValueInfo(name: "ids", dtype: .int64, shape: [.fixed(3)]), ValueInfo(name: "x", dtype: .float32, shape: [.fixed(3), .fixed(64)])]
+        g.outputs = [ValueInfo(name: "y", dtype: .float32, shape: nil)]
+        g.initializers["table"] = rng.tensor([20, 64])
+        g.initializers["w1"] = rng.tensor([96, 64]); g.initializers["b1"] = rng.tensor([96])
+        g.initializers["w2"] = rng.tensor([96, 40])
+        g.nodes = [
+            Node(name: "embed", op: "Gather", inputs: ["table", "ids"], outputs: ["e"]),
+            Node(name: "sum", op: "Add", inputs: ["e", "x"], outputs: ["h"]),
+            Node(name: "fc1", op: "Gemm", inputs: ["h", "w1", "b1"], outputs: ["h1"], attributes: ["transB": .int(1)]),
+            Node(name: "fc2", op: "MatMul", inputs: ["h1", "w2"], outputs: ["y"]),
+        ]
+        let q = try Int4Quantization.apply(try GraphOptimizer.optimize(g), group: 32).graph
+        XCTAssertEqual(q.nodes.filter { $0.op == "MatMulNBits" }.count, 2)
+        XCTAssertEqual(q.nodes.filter { $0.op == "GatherBlockQuantized" }.count, 1)
+        let ids = try Tensor([Int64(3), 0, 19], shape: [3]), x = rng.tensor([3, 64])
+        let ours = try InferenceSession(graph: q).run(["ids": ids, "x": x])["y"]!
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("int4-ort-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("m.onnx")
+        try Data(try ONNXExporter.encode(q)).write(to: model)
+        try Npy.write(ids, path: dir.appendingPathComponent("ids.npy").path)
+        try Npy.write(x, path: dir.appendingPathComponent("x.npy").path)
+        let runner = "import sys, numpy as np, onnxruntime as ort\n"
+            + "d = sys.argv[2]\n"
+            + "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
+            + "np.save(d + '/y.npy', s.run(None, {'ids': np.load(d + '/ids.npy'), 'x': np.load(d + '/x.npy')})[0])\n"
+        _ = try PythonRunner.run(["-c", runner, model.path, dir.path])
+        let theirs = try Npy.read(path: dir.appendingPathComponent("y.npy").path)
+        let scale = try ours.floatValues().map(abs).max()!
+        XCTAssertLessThanOrEqual(maxDifference(theirs, ours).abs, 1e-4 * scale, "ORT vs ours on the int4 export")
+        // Our importer reads the contrib ops back.
+        let back = try ONNXImporter.load(contentsOf: model)
+        XCTAssertLessThanOrEqual(maxDifference(try InferenceSession(graph: back).run(["ids": ids, "x": x])["y"]!, ours).abs, 1e-6 * scale)
+    }
+}

@@ -115,3 +115,39 @@ final class Int4ExportORTTests: XCTestCase {
         XCTAssertLessThanOrEqual(maxDifference(try InferenceSession(graph: back).run(["ids": ids, "x": x])["y"]!, ours).abs, 1e-6 * scale)
     }
 }
+
+/// Dynamic int8 (`DynamicQuantization`) exports as DynamicQuantizeLinear → DequantizeLinear →
+/// MatMul/Gemm, both as written and after fusion (DynamicQMatMul lowered back); ONNX Runtime
+/// runs both near our fused result (activation quantized per call: ≤ 2 % of the output range).
+final class DynamicExportORTTests: XCTestCase {
+    func testExportedDynamicModelMatchesONNXRuntime() throws {
+        var rng = SeededRandom(seed: 64)
+        var g = Graph(name: "dyn")
+        g.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.fixed(2), .fixed(32)])]
+        g.outputs = [ValueInfo(name: "y", dtype: .float32, shape: nil)]
+        g.initializers["w1"] = rng.tensor([48, 32]); g.initializers["b1"] = rng.tensor([48])
+        g.initializers["w2"] = rng.tensor([48, 8])
+        g.nodes = [Node(name: "fc1", op: "Gemm", inputs: ["x", "w1", "b1"], outputs: ["h"], attributes: ["transB": .int(1)]),
+                   Node(name: "fc2", op: "MatMul", inputs: ["h", "w2"], outputs: ["y"])]
+        let q = try DynamicQuantization.apply(g, perChannel: true).graph
+        let fused = try GraphOptimizer.optimize(q)
+        XCTAssertEqual(fused.nodes.filter { $0.op == "DynamicQMatMul" }.count, 2)
+        let x = rng.tensor([2, 32])
+        let ours = try InferenceSession(graph: fused).run(["x": x])["y"]!
+        let scale = try ours.floatValues().map(abs).max()!
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dyn-ort-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Npy.write(x, path: dir.appendingPathComponent("x.npy").path)
+        let runner = "import sys, numpy as np, onnxruntime as ort\n"
+            + "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
+            + "np.save(sys.argv[2] + '/y.npy', s.run(None, {'x': np.load(sys.argv[2] + '/x.npy')})[0])\n"
+        for (name, graph) in [("qdq", q), ("fused", fused)] {
+            let model = dir.appendingPathComponent("\(name).onnx")
+            try Data(try ONNXExporter.encode(graph)).write(to: model)
+            _ = try PythonRunner.run(["-c", runner, model.path, dir.path])
+            let theirs = try Npy.read(path: dir.appendingPathComponent("y.npy").path)
+            XCTAssertLessThanOrEqual(maxDifference(theirs, ours).abs, 0.02 * scale, "\(name): ORT vs ours")
+        }
+    }
+}

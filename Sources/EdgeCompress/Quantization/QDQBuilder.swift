@@ -116,7 +116,7 @@ enum QDQBuilder {
         return detail
     }
 
-    private static func dequantize(_ input: String, scale: Tensor, zero: Tensor, output: String, axis: Int,
+    static func dequantize(_ input: String, scale: Tensor, zero: Tensor, output: String, axis: Int,
                                    _ g: inout Graph, _ names: inout Names) -> Node {
         let s = names.fresh("\(output)_scale"), z = names.fresh("\(output)_zero_point")
         g.initializers[s] = scale

@@ -43,4 +43,5 @@ nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     QMulOp.self,
     MatMulNBitsOp.self,
     GatherBlockQuantizedOp.self,
+    DynamicQMatMulOp.self,
 ]

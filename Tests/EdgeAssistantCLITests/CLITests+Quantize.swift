@@ -5,22 +5,6 @@ import XCTest
 
 /// `edge-assistant compress --method int8 | int8-dynamic | int4`: flags, outputs and errors.
 extension CLITests {
-    /// x[1, 4, 8, 8] → Conv 3×3 (4→8) + Relu → Conv 1×1 (8→6) → y, written as an .edge file.
-    private func writeQuantModel() throws -> String {
-        var rng = SeededRandom(seed: 71)
-        var g = Graph(name: "qconvs")
-        g.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.fixed(1), .fixed(4), .fixed(8), .fixed(8)])]
-        g.outputs = [ValueInfo(name: "y", dtype: .float32, shape: nil)]
-        g.initializers["w1"] = rng.tensor([8, 4, 3, 3]); g.initializers["b1"] = rng.tensor([8])
-        g.initializers["w2"] = rng.tensor([6, 8, 1, 1])
-        g.nodes = [Node(name: "c1", op: "Conv", inputs: ["x", "w1", "b1"], outputs: ["h"],
-                        attributes: ["activation": .string("Relu"), "pads": .ints([1, 1, 1, 1])]),
-                   Node(name: "c2", op: "Conv", inputs: ["h", "w2"], outputs: ["y"])]
-        let path = dir.appendingPathComponent("qconvs.edge").path
-        try ModelFile.write(Model(graph: g, metadata: ModelMetadata(name: "qconvs")), to: path)
-        return path
-    }
-
     private func writeSamples(_ name: String, count: Int, shape: [Int] = [1, 4, 8, 8], seed: UInt64) throws -> String {
         let path = dir.appendingPathComponent(name).path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -30,7 +14,7 @@ extension CLITests {
     }
 
     func testCompressInt8WritesQuantizedModelAndReport() throws {
-        let model = try writeQuantModel()
+        let model = try writeConvModel()
         let cal = try writeSamples("cal", count: 4, seed: 72), eval = try writeSamples("evalq", count: 4, seed: 73)
         let out = dir.appendingPathComponent("q.edge").path
         let (status, stdout, stderr) = try cli(["compress", model, "-o", out, "--method", "int8", "--calibration", cal,
@@ -53,7 +37,7 @@ extension CLITests {
     }
 
     func testCompressQuantizationBadInputsFailCleanly() throws {
-        let model = try writeQuantModel()
+        let model = try writeConvModel()
         let empty = dir.appendingPathComponent("emptycal").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let wrongShape = try writeSamples("wrongshape", count: 2, shape: [1, 4, 6, 6], seed: 74)
@@ -77,12 +61,6 @@ extension CLITests {
             (base + ["--method", "prune", "--sparsity", "0.5", "--calibration", good], "--calibration and --max-drop apply to --method int8 only"),
             (base + ["--method", "int4", "--group", "7"], "--group must be a power of two in 16…4096"),
         ]
-        for (args, expected) in cases {
-            let (status, stdout, stderr) = try cli(args)
-            XCTAssertNotEqual(status, 0, "\(args) should fail")
-            XCTAssertLessThan(status, 128, "\(args) crashed with signal \(status - 128)")
-            XCTAssertTrue((stderr + stdout).contains(expected), "\(args): expected '\(expected)' in:\n\(stderr)\(stdout)")
-        }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "failed runs must not leave an output")
+        try assertFailures(cases, output: out)
     }
 }

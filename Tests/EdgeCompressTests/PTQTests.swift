@@ -24,7 +24,10 @@ final class PTQTests: XCTestCase {
             s.observer = observer
             let (float, result) = try quantize(try TestModels.cnn(), s, calibration: calibration)
             let session = try InferenceSession(graph: result.graph)
-            let ops = try session.plan(for: [eval.samples[0].feeds["x"]!]).stepOps
+            let plan = try session.plan(for: [eval.samples[0].feeds["x"]!])
+            let ops = plan.stepOps
+            let floatPlan = try InferenceSession(graph: float).plan(for: [eval.samples[0].feeds["x"]!])
+            XCTAssertEqual(CostModel.macs(of: plan), CostModel.macs(of: floatPlan), "int8 layers count their MACs")
             XCTAssertEqual(ops.filter { $0 == "QLinearConv" }.count, 4, "\(observer.name): every Conv runs int8: \(ops)")
             XCTAssertEqual(ops.filter { $0 == "QLinearMatMul" }.count, 1, "\(observer.name): the Gemm runs int8: \(ops)")
             XCTAssertFalse(ops.contains("Conv") || ops.contains("Gemm"), "\(ops)")

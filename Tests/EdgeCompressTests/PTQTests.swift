@@ -169,5 +169,52 @@ final class PTQTests: XCTestCase {
         try Npy.write(try Tensor(zeros: .int64, shape: [1, 3, 12, 12]), path: dir + "/x_1.npy")
         XCTAssertTrue(message { _ = try EvalSet(directory: dir, model: graph.inputs, flag: "--calibration") }.contains("is int64"))
         XCTAssertTrue(message { _ = try Compressor.compress(graph, steps: [.int8(Int8Settings())]) }.contains("needs --calibration"))
+        // A model without any layer int8 applies to, and int4 on a model without Gemm/MatMul/Gather.
+        var softmax = Graph(name: "softmax")
+        softmax.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.fixed(1), .fixed(4)])]
+        softmax.outputs = [ValueInfo(name: "y", dtype: .float32, shape: nil)]
+        softmax.nodes = [Node(name: "s", op: "Softmax", inputs: ["x"], outputs: ["y"])]
+        let cal = EvalSet(samples: [("0", ["x": try Tensor(zeros: .float32, shape: [1, 4])])])
+        XCTAssertTrue(message { _ = try Compressor.compress(softmax, steps: [.int8(Int8Settings())], data: .init(calibration: cal)) }
+            .contains("no layer int8 quantization applies to"))
+        XCTAssertTrue(message { _ = try Compressor.compress(softmax, steps: [.int4(group: 32)]) }.contains("nothing to compress"))
+    }
+}
+
+/// int8 inside a recipe, through `Compressor.run`: files, report and metadata.
+final class PTQRecipeTests: XCTestCase {
+    func testChannelPruneThenInt8WritesReportAndMetadata() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ptq-recipe-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/cal", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var rng = SeededRandom(seed: 111)
+        for i in 0..<4 { try Npy.write(rng.tensor([1, 3, 12, 12]), path: "\(dir)/cal/x_\(i).npy") }
+        let model = Model(graph: try TestModels.cnn(), metadata: ModelMetadata(name: "cnn"))
+        try ModelFile.write(model, to: dir + "/cnn.edge")
+        var options = Compressor.Options()
+        options.calibrationDirectory = dir + "/cal"
+        options.evalDirectory = dir + "/cal"
+        options.runs = 2
+        var o = RecipeOptions()
+        o.ratio = 0.25
+        o.observer = "mse"
+        let steps = try Recipe.parse("channel-prune+int8", o)
+        let report = try Compressor.run(model, inputPath: dir + "/cnn.edge", outputPath: dir + "/out.edge", steps: steps, options: options)
+        XCTAssertEqual(report.steps.map(\.method), ["channel-prune", "int8"])
+        XCTAssertTrue(report.steps[1].notes?.first?.contains("observer mse") == true, "\(report.steps[1])")
+        // (Agreement is with the unpruned original: pruning a random net changes it; only its presence is checked.)
+        XCTAssertNotNil(report.agreement)
+        let decoded = try JSONDecoder().decode(CompressionReport.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/out.report.json")))
+        XCTAssertEqual(decoded, report)
+        let written = try ModelFile.load(path: dir + "/out.edge")
+        XCTAssertEqual(written.metadata.variant.method, "channel-prune+int8")
+        XCTAssertEqual(written.metadata.variant.parameters["int8.observer"], "mse")
+        let convWeights = written.graph.initializers.values.filter { $0.dtype == .int8 && $0.shape.count == 4 }
+        XCTAssertEqual(convWeights.count, 4)
+        XCTAssertTrue(convWeights.contains { $0.shape == [6, 3, 3, 3] }, "conv1: 8 channels pruned by 25 %, then int8")
+        let weightBytes = { (g: Graph) in g.initializers.values.filter { $0.count > 1 }.reduce(0) { $0 + $1.byteCount } }
+        XCTAssertLessThan(weightBytes(written.graph) * 3, weightBytes(model.graph), "pruned and int8 weights")
+        let ops = try InferenceSession(graph: written.graph).plan(for: [rng.tensor([1, 3, 12, 12])]).stepOps
+        XCTAssertTrue(ops.contains("QLinearConv") && !ops.contains("Conv"), "\(ops)")
     }
 }

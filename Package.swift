@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeONNXTests",
-            dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+            dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport", "EdgeCompress"]
         ),
         .testTarget(
             name: "EdgeMatchTests",

@@ -6,6 +6,8 @@ public struct StepReport: Sendable, Codable, Equatable {
     public var method: String
     public var parameters: [String: String]
     public var layers: [LayerChange]
+    /// Step-level findings (mixed precision's measured drop, …); may be empty.
+    public var notes: [String]? = nil
 }
 
 /// Size, cost and speed of one model on this machine.
@@ -78,7 +80,9 @@ public struct CompressionReport: Sendable, Codable, Equatable {
                       "- top-1 agreement: " + (a.top1Agreement.map { String(format: "%.4f", $0) } ?? "n/a (no classifier-like output)"), ""]
         }
         for s in steps {
-            lines += ["## \(s.method)", "", "| layer | op | result |", "|---|---|---|"]
+            let notes = s.notes ?? []
+            lines += ["## \(s.method)", ""] + notes.map { "- \($0)" } + (notes.isEmpty ? [] : [""])
+            lines += ["| layer | op | result |", "|---|---|---|"]
             lines += s.layers.map { "| \($0.node) | \($0.op) | \($0.detail) |" }
             lines.append("")
         }

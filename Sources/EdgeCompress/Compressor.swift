@@ -6,7 +6,8 @@ import Foundation
 public enum Compressor {
     /// Steps applied to a graph, in order, after the standard optimisation (BatchNorm folding,
     /// activation fusion), which changes no output beyond float rounding.
-    public static func compress(_ graph: Graph, steps: [CompressionStep]) throws(EdgeError) -> (Graph, [StepReport]) {
+    /// `data` supplies what quantization steps need (calibration samples, mixed-precision budget).
+    public static func compress(_ graph: Graph, steps: [CompressionStep], data: StepData = StepData()) throws(EdgeError) -> (Graph, [StepReport]) {
         var g = try GraphOptimizer.optimize(graph)
         var reports: [StepReport] = []
         for step in steps {
@@ -15,9 +16,17 @@ public enum Compressor {
             case .prune(let s, let scope): result = try MagnitudePruning.apply(g, sparsity: s, scope: scope)
             case .channelPrune(let r, let norm): result = try ChannelPruning.apply(g, ratio: r, norm: norm)
             case .lowRank(let rank): result = try LowRankFactorization.apply(g, rank: rank)
+            case .int8(let settings):
+                guard let calibration = data.calibration else {
+                    throw EdgeError(.invalidInput, "int8 needs --calibration DIR (.npy samples named by input)")
+                }
+                result = try PostTrainingQuantization.apply(g, settings: settings, calibration: calibration, mixed: data.mixed)
+            case .int8Dynamic(let perChannel): result = try DynamicQuantization.apply(g, perChannel: perChannel)
+            case .int4(let group): result = try Int4Quantization.apply(g, group: group)
             }
             g = result.graph
-            reports.append(StepReport(method: step.method, parameters: step.parameters, layers: result.changes))
+            reports.append(StepReport(method: step.method, parameters: step.parameters, layers: result.changes,
+                                      notes: result.notes.isEmpty ? nil : result.notes))
         }
         guard reports.contains(where: { $0.layers.contains(where: \.changed) }) else {
             let why = reports.flatMap(\.layers).prefix(5).map { "\($0.node): \($0.detail)" }.joined(separator: "; ")
@@ -26,9 +35,22 @@ public enum Compressor {
         return (g, reports)
     }
 
+    /// Inputs of the quantization steps.
+    public struct StepData: Sendable {
+        public var calibration: EvalSet?
+        public var mixed: MixedPrecision?
+        public init(calibration: EvalSet? = nil, mixed: MixedPrecision? = nil) {
+            (self.calibration, self.mixed) = (calibration, mixed)
+        }
+    }
+
     /// What to measure and how.
     public struct Options: Sendable {
         public var evalDirectory: String?
+        /// int8: directory of calibration samples (same layouts as `evalDirectory`).
+        public var calibrationDirectory: String?
+        /// int8: accuracy-aware mixed precision budget (needs `evalDirectory`), see `MixedPrecision`.
+        public var maxDrop: Double?
         public var runs = 50
         public var warmup = 5
         public var threads = 1
@@ -43,9 +65,10 @@ public enum Compressor {
                            options: Options = Options()) throws(EdgeError) -> CompressionReport {
         let session = try InferenceSession(graph: model.graph, options: SessionOptions(threads: options.threads))
         let eval = try options.evalDirectory.map { (dir) throws(EdgeError) in
-            try EvalSet(directory: dir, inputs: session.inputs.map(\.name))
+            try EvalSet(directory: dir, model: session.inputs)
         }
-        let (graph, stepReports) = try compress(model.graph, steps: steps)
+        let data = try stepData(steps: steps, options: options, reference: session, eval: eval)
+        let (graph, stepReports) = try compress(model.graph, steps: steps, data: data)
         let compressedSession = try InferenceSession(graph: graph, options: SessionOptions(threads: options.threads))
         let feeds: [String: Tensor]
         if let first = eval?.samples.first { feeds = first.feeds } else { feeds = try Benchmark.randomInputs(for: model.graph) }
@@ -79,6 +102,26 @@ public enum Compressor {
                                        measuredOn: measuredOn(options))
         try report.write(beside: outputPath)
         return report
+    }
+
+    /// Loads the calibration set and checks the flags that only some methods accept, before any work.
+    private static func stepData(steps: [CompressionStep], options: Options, reference: InferenceSession,
+                                 eval: EvalSet?) throws(EdgeError) -> StepData {
+        let int8 = steps.contains { if case .int8 = $0 { true } else { false } }
+        guard int8 || (options.calibrationDirectory == nil && options.maxDrop == nil) else {
+            throw EdgeError(.invalidInput, "--calibration and --max-drop apply to --method int8 only")
+        }
+        guard int8 else { return StepData() }
+        guard let dir = options.calibrationDirectory else {
+            throw EdgeError(.invalidInput, "int8 needs --calibration DIR (.npy samples named by input)")
+        }
+        var data = StepData(calibration: try EvalSet(directory: dir, model: reference.inputs, flag: "--calibration"))
+        if let maxDrop = options.maxDrop {
+            guard maxDrop >= 0, maxDrop < 1 else { throw EdgeError(.invalidInput, "--max-drop must be in [0, 1), got \(maxDrop)") }
+            guard let eval else { throw EdgeError(.invalidInput, "--max-drop needs --eval DIR to measure the drop on") }
+            data.mixed = MixedPrecision(maxDrop: maxDrop, evalSet: eval, reference: reference)
+        }
+        return data
     }
 
     /// Writes with `measured.sizeBytes` equal to the file's final size (the number's own digits

@@ -13,13 +13,16 @@ public struct EvalSet: Sendable {
     /// One feed dictionary per sample, with the sample's name.
     public var samples: [(name: String, feeds: [String: Tensor])]
 
-    /// Loads `dir` for a model with runtime inputs `inputs`.
+    /// A set from samples already in memory.
+    public init(samples: [(name: String, feeds: [String: Tensor])]) { self.samples = samples }
+
+    /// Loads `dir` for a model with runtime inputs `inputs`; `flag` names the option in errors.
     /// Throws `invalid_input` if the directory is missing or empty, or a sample lacks an input.
-    public init(directory dir: String, inputs: [String]) throws(EdgeError) {
+    public init(directory dir: String, inputs: [String], flag: String = "--eval") throws(EdgeError) {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw EdgeError(.invalidInput, "--eval \(dir) is not a directory")
+            throw EdgeError(.invalidInput, "\(flag) \(dir) is not a directory")
         }
         let entries = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }
         let subdirs = entries.filter { e in
@@ -47,7 +50,7 @@ public struct EvalSet: Sendable {
             }
         }
         guard !found.isEmpty else {
-            throw EdgeError(.invalidInput, "--eval \(dir) holds no samples: expected DIR/<sample>/<input>.npy or DIR/<input>_<sample>.npy for inputs \(inputs.joined(separator: ", "))")
+            throw EdgeError(.invalidInput, "\(flag) \(dir) holds no samples: expected DIR/<sample>/<input>.npy or DIR/<input>_<sample>.npy for inputs \(inputs.joined(separator: ", "))")
         }
         let names = found.keys.sorted { a, b in
             if let x = Int(a), let y = Int(b) { return x < y }
@@ -58,12 +61,27 @@ public struct EvalSet: Sendable {
             var feeds: [String: Tensor] = [:]
             for input in inputs {
                 guard let path = found[name]?[input] else {
-                    throw EdgeError(.invalidInput, "--eval sample '\(name)' has no file for input '\(input)'")
+                    throw EdgeError(.invalidInput, "\(flag) sample '\(name)' has no file for input '\(input)'")
                 }
                 feeds[input] = try Npy.read(path: path)
             }
             samples.append((name, feeds))
         }
         self.samples = samples
+    }
+
+    /// Loads `dir` and checks every sample against the model's declared inputs (dtype, and
+    /// shape where the model fixes it), so a wrong file fails with its name, not inside a kernel.
+    public init(directory dir: String, model inputs: [ValueInfo], flag: String = "--eval") throws(EdgeError) {
+        try self.init(directory: dir, inputs: inputs.map(\.name), flag: flag)
+        for sample in samples {
+            for info in inputs {
+                guard let t = sample.feeds[info.name] else { continue }
+                guard t.dtype == info.dtype, info.accepts(t.shape) else {
+                    let expected = info.shape.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" } ?? "any shape"
+                    throw EdgeError(.invalidInput, "\(flag) sample '\(sample.name)': input '\(info.name)' is \(t.dtype) \(t.shape), the model expects \(info.dtype) \(expected)")
+                }
+            }
+        }
     }
 }

@@ -14,6 +14,12 @@ public struct LayerChange: Sendable, Codable, Equatable {
 public struct StepResult: Sendable {
     public var graph: Graph
     public var changes: [LayerChange]
+    /// Step-level findings for the report (e.g. the measured drop of mixed precision).
+    public var notes: [String] = []
+
+    public init(graph: Graph, changes: [LayerChange], notes: [String] = []) {
+        (self.graph, self.changes, self.notes) = (graph, changes, notes)
+    }
 }
 
 /// Small read/modify helpers over a graph's initializers, shared by the passes.

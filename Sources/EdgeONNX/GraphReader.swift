@@ -57,11 +57,13 @@ struct GraphReader {
         return graph
     }
 
-    /// One node with attributes converted; rejects nodes outside the default domain.
+    /// One node with attributes converted; rejects nodes outside the default domain, except the
+    /// ONNX Runtime contrib ops the engine implements (int4 weights, see `ONNXExporter.microsoftOps`).
     func node(_ proto: Onnx_NodeProto, index: Int) throws(EdgeError) -> Node {
         let name = proto.name.isEmpty ? "\(proto.opType)_\(index)" : proto.name
         guard !proto.opType.isEmpty else { throw EdgeError(.invalidModel, "node #\(index) ('\(name)') has no op_type") }
-        guard ONNXImporter.isDefaultDomain(proto.domain) else {
+        let contrib = proto.domain == ONNXExporter.microsoftDomain && ONNXExporter.microsoftOps.contains(proto.opType)
+        guard ONNXImporter.isDefaultDomain(proto.domain) || contrib else {
             throw EdgeError(.unsupportedOperator, "node '\(name)' uses operator \(proto.opType) of domain '\(proto.domain)'; only the default ONNX domain (ai.onnx) is supported")
         }
         var attributes: [String: Attribute] = [:]

@@ -19,6 +19,9 @@ public enum ONNXExporter {
     public static let opsetVersion = 21
     /// ONNX IR version written (IR 10 pairs with opset 21).
     public static let irVersion = 10
+    /// Ops written in ONNX Runtime's contrib domain (int4 weights: `compress --method int4`).
+    static let microsoftOps: Set<String> = ["MatMulNBits", "GatherBlockQuantized"]
+    static let microsoftDomain = "com.microsoft"
 
     /// Serialized ONNX model bytes.
     public static func encode(_ graph: Graph) throws(EdgeError) -> [UInt8] {
@@ -47,6 +50,12 @@ public enum ONNXExporter {
         opset.domain = ""
         opset.version = Int64(opsetVersion)
         model.opsetImport = [opset]
+        if standard.nodes.contains(where: { microsoftOps.contains($0.op) }) {
+            var contrib = Onnx_OperatorSetIdProto()
+            contrib.domain = microsoftDomain
+            contrib.version = 1
+            model.opsetImport.append(contrib)
+        }
         model.graph = g
         return model
     }
@@ -87,6 +96,7 @@ public enum ONNXExporter {
         var p = Onnx_NodeProto()
         p.name = node.name
         p.opType = node.op
+        if microsoftOps.contains(node.op) { p.domain = microsoftDomain }
         p.input = node.inputs
         p.output = node.outputs
         p.attribute = node.attributes.values.keys.sorted().map { attribute(node.attributes.values[$0]!, name: $0) }

@@ -96,4 +96,29 @@ extension Lowering {
             Node(name: fresh("\(node.name)__q"), op: "QuantizeLinear", inputs: [product, node.inputs[6], node.inputs[7]], outputs: [output]),
         ]
     }
+
+    /// DynamicQMatMul(x, w_q, w_scale[, bias]) → DynamicQuantizeLinear(x) → DequantizeLinear,
+    /// DequantizeLinear(w_q, w_scale, 0; axis 1) → MatMul [→ Add(bias)].
+    mutating func lowerDynamicQMatMul(_ node: Node) throws(EdgeError) -> [Node] {
+        guard node.inputs.count >= 3, let output = node.outputs.first, initializers[node.inputs[1]] != nil,
+              let s = initializers[node.inputs[2]] else {
+            throw EdgeError(.invalidGraph, "\(node.label) needs x, constant w and w_scale")
+        }
+        let xq = fresh("\(node.name)__xq"), xs = fresh("\(node.name)__xs"), xz = fresh("\(node.name)__xz")
+        let x = fresh("\(node.name)__x"), wf = fresh("\(node.name)__w")
+        let zeros = constant(try Tensor([Int8](repeating: 0, count: s.count), shape: s.shape), node, "w_zero")
+        let hasBias = node.inputs.count > 3 && !node.inputs[3].isEmpty
+        let product = hasBias ? fresh("\(node.name)__matmul") : output
+        var nodes = [
+            Node(name: fresh("\(node.name)__dynq"), op: "DynamicQuantizeLinear", inputs: [node.inputs[0]], outputs: [xq, xs, xz]),
+            Node(name: fresh("\(node.name)__dq_x"), op: "DequantizeLinear", inputs: [xq, xs, xz], outputs: [x]),
+            Node(name: fresh("\(node.name)__dq_w"), op: "DequantizeLinear", inputs: [node.inputs[1], node.inputs[2], zeros], outputs: [wf],
+                 attributes: s.count > 1 ? ["axis": .int(1)] : [:]),
+            Node(name: fresh("\(node.name)__mm"), op: "MatMul", inputs: [x, wf], outputs: [product]),
+        ]
+        if hasBias {
+            nodes.append(Node(name: fresh("\(node.name)__add"), op: "Add", inputs: [product, node.inputs[3]], outputs: [output]))
+        }
+        return nodes
+    }
 }

@@ -10,6 +10,7 @@ import EdgeRuntime
 /// | QLinearMatMul + bias (#8) and/or `activation`   | QDQ: DQ(a), DQ(b) → MatMul → Add → act → Q      |
 /// | QLookup (`lookup_op` + its attributes/inputs)   | DequantizeLinear → lookup_op → QuantizeLinear   |
 /// | QMul                                            | DQ(a), DQ(b) → Mul → QuantizeLinear             |
+/// | DynamicQMatMul                                  | DynamicQuantizeLinear → DQ, DQ(w) → MatMul [→ Add] |
 enum StandardForm {
     static func lower(_ graph: Graph) throws(EdgeError) -> Graph {
         var names = Set(graph.initializers.keys)
@@ -55,6 +56,7 @@ struct Lowering {
         }
         if node.op == "QLookup" { return try lowerLookup(node) }
         if node.op == "QMul" { return try lowerQMul(node) }
+        if node.op == "DynamicQMatMul" { return try lowerDynamicQMatMul(node) }
         if node.op == "QLinearConv" || node.op == "QLinearMatMul", let lowered = try lowerQuantized(node) { return lowered }
         guard let activation = try a.string("activation") else { return [node] }
         let alpha = try a.float("activation_alpha", default: 0)

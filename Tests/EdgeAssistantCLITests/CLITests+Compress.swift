@@ -6,7 +6,7 @@ import XCTest
 /// `edge-assistant compress`: outputs, reports and error messages through the built binary.
 extension CLITests {
     /// x[1, 4, 8, 8] → Conv 1×1 (4→16) + Relu → Conv 1×1 (16→8) → y.
-    private func writeConvModel() throws -> String {
+    func writeConvModel() throws -> String {
         var rng = SeededRandom(seed: 51)
         var g = Graph(name: "convs")
         g.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.fixed(1), .fixed(4), .fixed(8), .fixed(8)])]
@@ -53,12 +53,17 @@ extension CLITests {
             (["compress", model, "-o", out, "--method", "prune", "--sparsity", "0.5", "--eval", empty], "holds no samples"),
             (["compress", try writeModel(), "-o", out, "--method", "prune", "--sparsity", "0.5"], "nothing to prune"),
         ]
+        try assertFailures(cases, output: out)
+    }
+
+    /// Each command fails (no crash) with a message containing the expected text, leaving no `output`.
+    func assertFailures(_ cases: [([String], String)], output: String) throws {
         for (args, expected) in cases {
             let (status, stdout, stderr) = try cli(args)
             XCTAssertNotEqual(status, 0, "\(args) should fail")
             XCTAssertLessThan(status, 128, "\(args) crashed with signal \(status - 128)")
             XCTAssertTrue((stderr + stdout).contains(expected), "\(args): expected '\(expected)' in:\n\(stderr)\(stdout)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "failed runs must not leave an output")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output), "failed runs must not leave an output")
     }
 }

@@ -52,7 +52,7 @@ final class ComputeOpsAllocationTests: XCTestCase {
     }
 
     /// The int8 ops: QLinearConv (im2col, depthwise 3×3 and 5×5, int8 activations), QLinearMatMul,
-    /// Q/DQ, QLookup, QMul (broadcast).
+    /// Q/DQ, QLookup, QMul (broadcast), DynamicQMatMul, MatMulNBits, GatherBlockQuantized.
     private func quantizedCases(_ rng: inout SeededRandom) -> [Case] {
         let u8 = QRef.tensor(QRef.random(&rng, 2 * 8 * 16 * 16, 0, 255), [2, 8, 16, 16], .uint8)
         let i8 = QRef.tensor(QRef.random(&rng, 2 * 8 * 16 * 16, -128, 127), [2, 8, 16, 16], .int8)
@@ -76,6 +76,17 @@ final class ComputeOpsAllocationTests: XCTestCase {
             Case(op: "QuantizeLinear", inputs: [rng.tensor([2, 8, 16, 16]), try! Tensor([Float](repeating: 0.1, count: 8), shape: [8])], constants: [1]),
             Case(op: "DequantizeLinear", inputs: [u8] + params(.uint8), constants: [1, 2]),
             Case(op: "DynamicQuantizeLinear", inputs: [rng.tensor([4, 64])], outputs: 3),
+            Case(op: "DynamicQMatMul", inputs: [rng.tensor([4, 72]), QRef.tensor(QRef.random(&rng, 72 * 16, -127, 127), [72, 16], .int8),
+                                                try! Tensor([Float](repeating: 0.01, count: 16), shape: [16]), rng.tensor([16])],
+                 constants: [1, 2, 3]),
+            // 4-bit blocks: 16 rows × 2 blocks of 32 (16 bytes each), scales per block.
+            Case(op: "MatMulNBits", inputs: [rng.tensor([4, 64]), QRef.tensor(QRef.random(&rng, 16 * 32, 0, 255), [16, 2, 16], .uint8),
+                                             try! Tensor([Float](repeating: 0.01, count: 32), shape: [32])],
+                 attributes: ["K": .int(64), "N": .int(16), "bits": .int(4), "block_size": .int(32)], constants: [1, 2]),
+            Case(op: "GatherBlockQuantized", inputs: [QRef.tensor(QRef.random(&rng, 10 * 32, 0, 255), [10, 32], .uint8),
+                                                      try! Tensor([Int64(3), -1, 9, 42], shape: [4]),
+                                                      try! Tensor([Float](repeating: 0.01, count: 20), shape: [10, 2])],
+                 attributes: ["bits": .int(4), "block_size": .int(32)], constants: [0, 2]),
         ]
     }
 

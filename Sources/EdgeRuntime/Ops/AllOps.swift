@@ -41,4 +41,7 @@ nonisolated(unsafe) let allOps: [any OpDefinition.Type] = [
     QLinearMatMulOp.self,
     QLookupOp.self,
     QMulOp.self,
+    MatMulNBitsOp.self,
+    GatherBlockQuantizedOp.self,
+    DynamicQMatMulOp.self,
 ]

@@ -8,7 +8,8 @@
 ///    Runtime's QDQ form) → one QLinearConv/QLinearMatMul on the int8 kernels.
 /// 4. `QDQLookup`: DequantizeLinear → element-wise unary float op → QuantizeLinear (per-tensor
 ///    constant parameters) → one QLookup node (256-entry table, exact); `QDQMul`: DQ · DQ → Q
-///    → one QMul node (exact).
+///    → one QMul node (exact). `QDQDynamic`: DynamicQuantizeLinear → DQ → MatMul/Gemm(DQ(int8
+///    weight)) → one DynamicQMatMul (activation quantized per call, int8 GEMM, float output).
 /// 5. `ActivationFusion`: Conv/ConvTranspose/Gemm/MatMul followed by Relu/Clip/… → the op
 ///    carries `activation` attributes and its kernel applies it in the store epilogue.
 /// 6. `removeDeadNodes`: nodes that do not reach a graph output are dropped.
@@ -19,6 +20,7 @@ public enum GraphOptimizer {
         g = try QDQFusion.apply(g)
         g = try QDQLookup.apply(g)
         g = try QDQMul.apply(g)
+        g = try QDQDynamic.apply(g)
         g = try ActivationFusion.apply(g)
         return removeDeadNodes(g)
     }

@@ -159,7 +159,7 @@ enum QDQFusion {
     }
 
     /// [N, K] → [K, N] copy of an 8-bit matrix.
-    private static func transposed(_ t: Tensor) -> Tensor {
+    static func transposed(_ t: Tensor) -> Tensor {
         let n = t.shape[0], k = t.shape[1]
         let out = try! Tensor(zeros: t.dtype, shape: [k, n])
         let src = t.storage.bytes.assumingMemoryBound(to: UInt8.self), dst = out.storage.bytes.assumingMemoryBound(to: UInt8.self)

@@ -87,8 +87,11 @@ private struct ConvPlan {
         let size = Int(ek_qgemm_packed_a_size(Int64(mg), Int64(k)))
         let packed = KernelBytes(count: groups * size)
         let weights = KernelBytes(layer.weights)
-        for g in 0..<groups {
-            ek_qgemm_pack_a(0, Int64(mg), Int64(k), weights.int8 + g * mg * k, Int64(k), packed.bytes + g * size)
+        // `weights` is only read here: keep it alive across the C calls that read its bytes.
+        withExtendedLifetime(weights) {
+            for g in 0..<groups {
+                ek_qgemm_pack_a(0, Int64(mg), Int64(k), weights.int8 + g * mg * k, Int64(k), packed.bytes + g * size)
+            }
         }
         var geo = geometry.kernelGeometry(channels: channelsPerGroup)
         let requant = layer.requant, pool = pool

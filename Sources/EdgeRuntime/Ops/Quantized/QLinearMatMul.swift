@@ -29,7 +29,10 @@ enum QLinearMatMulOp: OpDefinition {
 
         let packed = KernelBytes(count: Int(ek_qgemm_packed_b_size(Int64(k), Int64(n))))
         let weights = KernelBytes(layer.weights)
-        ek_qgemm_pack_b(0, Int64(k), Int64(n), weights.int8, Int64(n), packed.bytes)
+        // `weights` is only read here: keep it alive across the C call that reads its bytes.
+        withExtendedLifetime(weights) {
+            ek_qgemm_pack_b(0, Int64(k), Int64(n), weights.int8, Int64(n), packed.bytes)
+        }
         let requant = layer.requant, pool = ctx.options.pool
         let signedIn = layer.input == .int8, signedOut = layer.output == .int8
         let inputBytes = signedIn ? rows * k : 0

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
+        .library(name: "EdgeVision", targets: ["EdgeVision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,7 @@ let package = Package(
                 "EdgeRuntime",
                 "EdgeONNX",
                 "EdgeCompress",
+                "EdgeVisionData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +95,31 @@ let package = Package(
         .testTarget(
             name: "EdgeONNXTests",
             dependencies: ["EdgeONNX", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // Debian's libjpeg-turbo and libpng, and the setjmp/longjmp shim libjpeg's errors need.
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .target(
+            name: "CEdgeImage",
+            dependencies: ["CJPEG"]
+        ),
+        // Image decoding (JPEG/PNG/raw frames), letterbox, detection decoding + NMS, COCO mAP.
+        .target(
+            name: "EdgeVision",
+            dependencies: ["EdgeRuntime", "CEdgeImage", "CPNG"]
+        ),
+        // Synthetic AR scenes for the detector: rasterizer, scene generator, targets, validator.
+        .target(
+            name: "EdgeVisionData",
+            dependencies: ["EdgeVision", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeVisionTests",
+            dependencies: ["EdgeVision", "CEdgeImage", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeVisionDataTests",
+            dependencies: ["EdgeVisionData", "EdgeVision", "EdgeRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -130,7 +130,7 @@ public struct DetectionDatasetWriter: Sendable {
         nonisolated(unsafe) let slots = results
         let work: @Sendable (Int) -> Void = { k in
             let scene = self.scene(split: split, index: range.lowerBound + k)
-            do throws(EdgeError) { slots[k] = .success(Rendered(scene: scene, png: try PNGCodec.encode(scene.image))) } catch { slots[k] = .failure(error) }
+            do throws(EdgeError) { slots[k] = .success(Rendered(scene: scene, png: try PNGCodec.encode(scene.image, fast: true))) } catch { slots[k] = .failure(error) }
         }
         if threads == 1 {
             for k in 0..<range.count { work(k) }

@@ -45,6 +45,14 @@ public struct SceneRandom: Sendable {
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
     }
 
+    /// Approximately standard normal, cheaply: the sum of four 16-bit uniforms (Irwin–Hall),
+    /// centred and scaled to unit variance. Good enough for sensor noise, one draw per value.
+    public mutating func roughNormal() -> Double {
+        let bits = next()
+        let sum = Double(bits & 0xFFFF) + Double((bits >> 16) & 0xFFFF) + Double((bits >> 32) & 0xFFFF) + Double(bits >> 48)
+        return (sum / 65535 - 2) * 3.0.squareRoot()
+    }
+
     /// A uniformly chosen element of a non-empty array.
     public mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
 

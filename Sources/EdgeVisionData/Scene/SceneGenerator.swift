@@ -77,8 +77,8 @@ public struct SceneGenerator: Sendable {
     /// Street scenes favour traffic signs and crosswalks, indoor scenes exit and arrow signs.
     func pickClass(layout: BackgroundLayout, hasCrosswalk: Bool, rng: inout SceneRandom) -> LandmarkClass {
         if layout.isStreet {
-            if !hasCrosswalk && rng.chance(0.3) { return .crosswalk }
-            return rng.pick([.stopSign, .stopSign, .turnLeft, .turnRight, .exitSign])
+            if !hasCrosswalk && rng.chance(0.4) { return .crosswalk }
+            return rng.pick([.stopSign, .stopSign, .turnLeft, .turnRight, .turnLeft, .turnRight, .exitSign])
         }
         return rng.pick([.exitSign, .exitSign, .turnLeft, .turnRight, .stopSign])
     }

@@ -13,13 +13,17 @@ typedef struct ei_error_mgr {
     char *message;
 } ei_error_mgr;
 
-// Fatal error: record the message and leave through the jump buffer (error_exit must not return).
-static void ei_error_exit(j_common_ptr cinfo) {
+// Records `text` and leaves through the jump buffer: libjpeg's error_exit must not return.
+static void ei_fail(j_common_ptr cinfo, const char *text) {
     ei_error_mgr *err = (ei_error_mgr *)cinfo->err;
-    char text[JMSG_LENGTH_MAX];
-    (*cinfo->err->format_message)(cinfo, text);
     snprintf(err->message, EI_MESSAGE_SIZE, "%s", text);
     longjmp(err->jump, 1);
+}
+
+static void ei_error_exit(j_common_ptr cinfo) {
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    ei_fail(cinfo, text);
 }
 
 // Level -1 is a corrupt-data warning: treated as fatal. Trace messages (level >= 0) are dropped,
@@ -33,34 +37,33 @@ static void ei_output_message(j_common_ptr cinfo) { (void)cinfo; }
 typedef struct ei_progress_mgr {
     struct jpeg_progress_mgr pub;
     int max_scans;
-    char *message;
 } ei_progress_mgr;
 
 // Called between passes: stops progressive files whose scan count is a CPU bomb.
 static void ei_progress(j_common_ptr cinfo) {
     ei_progress_mgr *progress = (ei_progress_mgr *)cinfo->progress;
-    if (!cinfo->is_decompressor) return;
-    j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
-    if (dinfo->input_scan_number > progress->max_scans) {
-        ei_error_mgr *err = (ei_error_mgr *)cinfo->err;
-        snprintf(err->message, EI_MESSAGE_SIZE, "progressive JPEG has more than %d scans", progress->max_scans);
-        longjmp(err->jump, 1);
+    if (cinfo->is_decompressor && ((j_decompress_ptr)cinfo)->input_scan_number > progress->max_scans) {
+        char text[64];
+        snprintf(text, sizeof text, "progressive JPEG has more than %d scans", progress->max_scans);
+        ei_fail(cinfo, text);
     }
 }
 
-static void ei_install_errors(struct jpeg_decompress_struct *cinfo, ei_error_mgr *err, char *message) {
-    cinfo->err = jpeg_std_error(&err->pub);
+// The error manager for a compressor or decompressor: fail by longjmp, never print.
+static struct jpeg_error_mgr *ei_errors(ei_error_mgr *err, char *message) {
+    jpeg_std_error(&err->pub);
     err->pub.error_exit = ei_error_exit;
     err->pub.emit_message = ei_emit_message;
     err->pub.output_message = ei_output_message;
     err->message = message;
     message[0] = 0;
+    return &err->pub;
 }
 
 int ei_jpeg_read_info(const uint8_t *data, size_t size, ei_jpeg_info *info, char message[EI_MESSAGE_SIZE]) {
     struct jpeg_decompress_struct cinfo;
     ei_error_mgr err;
-    ei_install_errors(&cinfo, &err, message);
+    cinfo.err = ei_errors(&err, message);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);
         return 1;
@@ -82,7 +85,7 @@ int ei_jpeg_decode_rgb(const uint8_t *data, size_t size, uint32_t width, uint32_
     struct jpeg_decompress_struct cinfo;
     ei_error_mgr err;
     ei_progress_mgr progress;
-    ei_install_errors(&cinfo, &err, message);
+    cinfo.err = ei_errors(&err, message);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);
         return 1;
@@ -91,7 +94,6 @@ int ei_jpeg_decode_rgb(const uint8_t *data, size_t size, uint32_t width, uint32_
     cinfo.mem->max_memory_to_use = (long)max_memory;
     progress.pub.progress_monitor = ei_progress;
     progress.max_scans = max_scans;
-    progress.message = message;
     cinfo.progress = &progress.pub;
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
@@ -125,12 +127,7 @@ static int ei_jpeg_encode_into(const uint8_t *rgb, uint32_t width, uint32_t heig
                                unsigned char **dest, unsigned long *length, char message[EI_MESSAGE_SIZE]) {
     struct jpeg_compress_struct cinfo;
     ei_error_mgr err;
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = ei_error_exit;
-    err.pub.emit_message = ei_emit_message;
-    err.pub.output_message = ei_output_message;
-    err.message = message;
-    message[0] = 0;
+    cinfo.err = ei_errors(&err, message);
     if (setjmp(err.jump)) {
         jpeg_destroy_compress(&cinfo);
         return 1;

@@ -70,8 +70,11 @@ final class DetectionDatasetTests: XCTestCase {
         let a = try DetectionAnnotations.read(path: directory + "/test/annotations.json")
         let gt = try a.groundTruth()
         XCTAssertFalse(gt.isEmpty)
-        let predictions = gt.map { COCOEvaluator.Prediction(imageID: $0.imageID, classIndex: $0.classIndex, score: 1, box: $0.box) }
-        let result = try COCOEvaluator(classCount: 5).evaluate(imageIDs: a.images.map(\.id), groundTruth: gt, predictions: predictions)
+        var detections: [Int: [Detection]] = [:]
+        for g in gt {
+            detections[g.imageID, default: []].append(Detection(classIndex: g.classIndex, label: LandmarkClass.labels[g.classIndex], score: 1, box: g.box))
+        }
+        let result = try COCOEvaluator(classCount: 5).evaluate(imageIDs: a.images.map(\.id), groundTruth: gt, detections: detections)
         XCTAssertEqual(result.mAP, 1, accuracy: 1e-9)
     }
 }

@@ -56,7 +56,7 @@ final class COCOEvaluatorReferenceTests: XCTestCase {
     struct Scene {
         var images: [Int] = []
         var gt: [COCOEvaluator.GroundTruth] = []
-        var predictions: [COCOEvaluator.Prediction] = []
+        var predictions: [P] = []
         var gtJSON: [String: Any] = [:]
         var dtJSON: [[String: Any]] = []
     }
@@ -80,12 +80,12 @@ final class COCOEvaluatorReferenceTests: XCTestCase {
                     let jitter = Box(x: box.x + (unit() - 0.5) * box.width * 0.5, y: box.y + (unit() - 0.5) * box.height * 0.5,
                                      width: box.width * (0.7 + unit() * 0.6), height: box.height * (0.7 + unit() * 0.6))
                     let predictedClass = rng.below(10) == 0 ? rng.below(classes) : cls
-                    scene.predictions.append(.init(imageID: image, classIndex: predictedClass, score: Double(rng.below(20)) / 20, box: jitter))
+                    scene.predictions.append(P(imageID: image, classIndex: predictedClass, score: Double(rng.below(20)) / 20, box: jitter))
                 }
             }
             for _ in 0..<rng.below(3) {
                 let box = Box(x: unit() * 80, y: unit() * 80, width: 5 + unit() * 20, height: 5 + unit() * 20)
-                scene.predictions.append(.init(imageID: image, classIndex: rng.below(classes), score: Double(rng.below(20)) / 20, box: box))
+                scene.predictions.append(P(imageID: image, classIndex: rng.below(classes), score: Double(rng.below(20)) / 20, box: box))
             }
         }
         scene.gtJSON = ["images": scene.images.map { ["id": $0, "width": 100, "height": 100] },

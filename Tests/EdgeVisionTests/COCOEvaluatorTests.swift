@@ -2,10 +2,28 @@ import EdgeRuntime
 @testable import EdgeVision
 import XCTest
 
+/// A prediction in result-file order (test shorthand).
+struct P {
+    var imageID: Int
+    var classIndex: Int
+    var score: Double
+    var box: Box
+}
+
+extension COCOEvaluator {
+    /// Groups flat predictions per image, keeping their order, as the decoder would return them.
+    func evaluate(imageIDs: [Int], groundTruth: [GroundTruth], predictions: [P]) throws(EdgeError) -> COCOResult {
+        var byImage: [Int: [Detection]] = [:]
+        for p in predictions {
+            byImage[p.imageID, default: []].append(Detection(classIndex: p.classIndex, label: "c\(p.classIndex)", score: p.score, box: p.box))
+        }
+        return try evaluate(imageIDs: imageIDs, groundTruth: groundTruth, detections: byImage)
+    }
+}
+
 /// Hand-computed COCO cases (101-point interpolated AP, pycocotools rules).
 final class COCOEvaluatorTests: XCTestCase {
     typealias GT = COCOEvaluator.GroundTruth
-    typealias P = COCOEvaluator.Prediction
     let evaluator = COCOEvaluator(classCount: 2)
 
     func box(_ x: Double, _ y: Double, _ w: Double = 10, _ h: Double = 10) -> Box { Box(x: x, y: y, width: w, height: h) }

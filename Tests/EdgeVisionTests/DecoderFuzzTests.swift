@@ -5,16 +5,11 @@ import XCTest
 /// Seeded mutation fuzzing of the JPEG and PNG decoders: every mutant must decode to a
 /// well-formed image or fail with an `EdgeError` — never crash, hang or print.
 final class DecoderFuzzTests: XCTestCase {
-    /// SplitMix64: tiny, seedable, identical on every platform.
+    /// Seeded corruptions of a valid file (SplitMix64 stream: the same mutants on every run).
     struct Mutator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 
         /// One to four corruptions: bit flips, random bytes, interesting values, truncation,

@@ -8,10 +8,7 @@ public struct Detection: Sendable, Equatable {
     public var box: Box
 
     public init(classIndex: Int, label: String, score: Double, box: Box) {
-        self.classIndex = classIndex
-        self.label = label
-        self.score = score
-        self.box = box
+        (self.classIndex, self.label, self.score, self.box) = (classIndex, label, score, box)
     }
 }
 

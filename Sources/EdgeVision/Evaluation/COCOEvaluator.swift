@@ -17,23 +17,7 @@ public struct COCOEvaluator: Sendable {
         public var classIndex: Int
         public var box: Box
         public init(imageID: Int, classIndex: Int, box: Box) {
-            self.imageID = imageID
-            self.classIndex = classIndex
-            self.box = box
-        }
-    }
-
-    /// A scored prediction.
-    public struct Prediction: Sendable, Equatable {
-        public var imageID: Int
-        public var classIndex: Int
-        public var score: Double
-        public var box: Box
-        public init(imageID: Int, classIndex: Int, score: Double, box: Box) {
-            self.imageID = imageID
-            self.classIndex = classIndex
-            self.score = score
-            self.box = box
+            (self.imageID, self.classIndex, self.box) = (imageID, classIndex, box)
         }
     }
 
@@ -50,10 +34,11 @@ public struct COCOEvaluator: Sendable {
         self.maxDetections = maxDetections
     }
 
-    /// Evaluates predictions against ground truth over the images `imageIDs` (images without
-    /// objects count: their detections are false positives).
+    /// Evaluates detections against ground truth over the images `imageIDs` (images without
+    /// objects count: their detections are false positives). `detections[id]` is image `id`'s
+    /// decoder output; its order breaks score ties, as the result-file order does in pycocotools.
     /// - Throws: `.invalidInput` for a class index out of range or an image not in `imageIDs`.
-    public func evaluate(imageIDs: [Int], groundTruth: [GroundTruth], predictions: [Prediction]) throws(EdgeError) -> COCOResult {
+    public func evaluate(imageIDs: [Int], groundTruth: [GroundTruth], detections: [Int: [Detection]]) throws(EdgeError) -> COCOResult {
         let images = Array(Set(imageIDs)).sorted()
         let known = Set(images)
         for g in groundTruth {
@@ -61,15 +46,17 @@ public struct COCOEvaluator: Sendable {
                 throw EdgeError(.invalidInput, "ground truth class \(g.classIndex) / image \(g.imageID) is not among \(classCount) classes and the given images")
             }
         }
-        for p in predictions {
-            guard (0..<classCount).contains(p.classIndex), known.contains(p.imageID) else {
-                throw EdgeError(.invalidInput, "prediction class \(p.classIndex) / image \(p.imageID) is not among \(classCount) classes and the given images")
-            }
-        }
         var gtByKey: [Key: [Box]] = [:]
         for g in groundTruth { gtByKey[Key(image: g.imageID, cls: g.classIndex), default: []].append(g.box) }
-        var dtByKey: [Key: [Prediction]] = [:]
-        for p in predictions { dtByKey[Key(image: p.imageID, cls: p.classIndex), default: []].append(p) }
+        var dtByKey: [Key: [Detection]] = [:]
+        for (image, list) in detections {
+            for d in list {
+                guard (0..<classCount).contains(d.classIndex), known.contains(image) else {
+                    throw EdgeError(.invalidInput, "detection class \(d.classIndex) / image \(image) is not among \(classCount) classes and the given images")
+                }
+                dtByKey[Key(image: image, cls: d.classIndex), default: []].append(d)
+            }
+        }
         var ap = [[Double]?](repeating: nil, count: classCount)
         for cls in 0..<classCount {
             var merged = ClassMatches(thresholds: Self.iouThresholds.count)

@@ -10,7 +10,7 @@ struct ImageMatches {
 enum ImageMatcher {
     /// Greedy matching by score at every IoU threshold (pycocotools `evaluateImg`, no crowd, no
     /// ignored boxes).
-    static func match(gt: [Box], dt: [COCOEvaluator.Prediction], maxDetections: Int, thresholds: [Double]) -> ImageMatches {
+    static func match(gt: [Box], dt: [Detection], maxDetections: Int, thresholds: [Double]) -> ImageMatches {
         // Stable sort by descending score, like numpy's mergesort on -score.
         let sorted = dt.enumerated().sorted { a, b in
             a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset

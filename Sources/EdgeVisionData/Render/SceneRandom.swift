@@ -1,29 +1,22 @@
+import EdgeRuntime
 import Foundation
 
-/// The generator's random numbers: SplitMix64 (Steele et al.), so a seed gives the same
+/// The generator's random numbers: `SplitMix64`, so a seed gives the same
 /// stream on every machine and build. Each image has its own stream (`forImage`), so images can
 /// be rendered in any order or in parallel and stay identical.
 public struct SceneRandom: Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// The stream of image `index` in split `split` of a dataset generated from `seed`.
     public static func forImage(seed: UInt64, split: UInt64, index: UInt64) -> SceneRandom {
-        var mixer = SceneRandom(seed: seed)
-        let a = mixer.next()
-        var second = SceneRandom(seed: a ^ (split &* 0xD1B5_4A32_D192_ED03))
-        let b = second.next()
-        return SceneRandom(seed: b ^ (index &* 0x9E37_79B9_7F4A_7C15))
+        var mixer = SplitMix64(seed: seed)
+        var second = SplitMix64(seed: mixer.next() ^ (split &* 0xD1B5_4A32_D192_ED03))
+        return SceneRandom(seed: second.next() ^ (index &* 0x9E37_79B9_7F4A_7C15))
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [0, 1) with 53 random bits.
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }

@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeVisionTests",
-            dependencies: ["EdgeVision", "CEdgeImage", "EdgeRuntime"]
+            dependencies: ["EdgeVision", "CEdgeImage", "CPNG", "EdgeRuntime"]
         ),
         .testTarget(
             name: "EdgeVisionDataTests",

@@ -1,3 +1,4 @@
+import CPNG
 import EdgeRuntime
 @testable import EdgeVision
 import XCTest
@@ -66,5 +67,39 @@ final class ImageCodecTests: XCTestCase {
         assertEdgeError(.invalidInput) { try JPEGCodec.encode(RGBImage(width: 2, height: 2), quality: 0) }
         assertEdgeError(.invalidInput) { try RGBImage(width: 2, height: 2, pixels: [1, 2, 3]) }
         assertEdgeError(.invalidInput) { try RGBImage(width: 0, height: 2, pixels: []) }
+    }
+}
+
+/// PNG colour types our encoder does not write (grey, alpha), made with libpng directly.
+final class PNGColourTypeTests: XCTestCase {
+    func write(_ pixels: [UInt8], width: Int, height: Int, format: Int32) throws -> [UInt8] {
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        image.width = png_uint_32(width)
+        image.height = png_uint_32(height)
+        image.format = png_uint_32(format)
+        var size = 0
+        let stride = png_int_32(pixels.count / height)
+        XCTAssertNotEqual(pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil) }, 0)
+        var out = [UInt8](repeating: 0, count: size)
+        let ok = out.withUnsafeMutableBytes { dst in
+            pixels.withUnsafeBytes { png_image_write_to_memory(&image, dst.baseAddress, &size, 0, $0.baseAddress, stride, nil) }
+        }
+        XCTAssertNotEqual(ok, 0)
+        return Array(out.prefix(size))
+    }
+
+    func testGreyIsExpandedToRGB() throws {
+        let png = try write([0, 128, 255, 7], width: 2, height: 2, format: Int32(PNG_FORMAT_GRAY))
+        XCTAssertEqual(try ImageDecoder.decode(png).pixels, [0, 0, 0, 128, 128, 128, 255, 255, 255, 7, 7, 7])
+    }
+
+    func testAlphaIsCompositedOntoBlack() throws {
+        // Opaque red, fully transparent green, half-transparent white.
+        let png = try write([255, 0, 0, 255, 0, 255, 0, 0, 255, 255, 255, 128], width: 3, height: 1, format: Int32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA))
+        let rgb = try ImageDecoder.decode(png).pixels
+        XCTAssertEqual(Array(rgb[0..<6]), [255, 0, 0, 0, 0, 0])
+        // libpng composites in linear light: half of white is (0.5)^(1/2.2) · 255 ≈ 186, not 128.
+        for v in rgb[6..<9] { XCTAssertEqual(Double(v), 186, accuracy: 2) }
     }
 }

@@ -13,7 +13,7 @@ public enum PNGCodec {
     }
 
     /// Decodes any PNG colour type/bit depth to 8-bit sRGB RGB; transparency is composited onto
-    /// black (what the detector sees for "nothing").
+    /// black (what the detector sees for "nothing"), in linear light as libpng does.
     public static func decode(_ bytes: [UInt8], limits: ImageLimits = .default) throws(EdgeError) -> RGBImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
         .library(name: "EdgeAudio", targets: ["EdgeAudio"]),
+        .library(name: "EdgeVision", targets: ["EdgeVision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -74,6 +75,7 @@ let package = Package(
                 "EdgeGovernor",
                 "EdgeTrain",
                 "EdgeSpeechData",
+                "EdgeVisionData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -161,6 +163,31 @@ let package = Package(
         .testTarget(
             name: "EdgeSpeechDataTests",
             dependencies: ["EdgeSpeechData", "EdgeAudio", "EdgeRuntime"]
+        ),
+        // Debian's libjpeg-turbo and libpng, and the setjmp/longjmp shim libjpeg's errors need.
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .target(
+            name: "CEdgeImage",
+            dependencies: ["CJPEG"]
+        ),
+        // Image decoding (JPEG/PNG/raw frames), letterbox, detection decoding + NMS, COCO mAP.
+        .target(
+            name: "EdgeVision",
+            dependencies: ["EdgeRuntime", "CEdgeImage", "CPNG"]
+        ),
+        // Synthetic AR scenes for the detector: rasterizer, scene generator, targets, validator.
+        .target(
+            name: "EdgeVisionData",
+            dependencies: ["EdgeVision", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeVisionTests",
+            dependencies: ["EdgeVision", "CEdgeImage", "CPNG", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeVisionDataTests",
+            dependencies: ["EdgeVisionData", "EdgeVision", "EdgeRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -20,5 +20,12 @@ let package = Package(
                 .product(name: "EdgeONNX", package: rootIdentity),
             ]
         ),
+        .executableTarget(
+            name: "ImageDecoderFuzzer",
+            dependencies: [
+                .product(name: "EdgeRuntime", package: rootIdentity),
+                .product(name: "EdgeVision", package: rootIdentity),
+            ]
+        ),
     ]
 )

@@ -68,17 +68,20 @@ public enum Npy {
 
     /// Serialises a tensor as `.npy` version 1.0.
     public static func encode(_ tensor: Tensor) -> [UInt8] {
-        let code = descrs.first { $0.value == tensor.dtype }!.key
-        let prefix = tensor.dtype.byteSize == 1 ? "|" : "<"
-        let shape = tensor.shape.isEmpty ? "()" : tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(prefix)\(code)', 'fortran_order': False, 'shape': \(shape), }"
+        header(dtype: tensor.dtype, shape: tensor.shape) + Array(UnsafeRawBufferPointer(start: tensor.rawPointer, count: tensor.byteCount))
+    }
+
+    /// The `.npy` version 1.0 preamble (magic, version, header dict) for an array of `dtype` and
+    /// `shape`; the C-order data follows it. Lets large arrays be written in pieces.
+    public static func header(dtype: DType, shape: [Int]) -> [UInt8] {
+        let code = descrs.first { $0.value == dtype }!.key
+        let prefix = dtype.byteSize == 1 ? "|" : "<"
+        let shapeText = shape.isEmpty ? "()" : shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(prefix)\(code)', 'fortran_order': False, 'shape': \(shapeText), }"
         // Pad so the data starts on a 64-byte boundary, header ends with '\n'.
         let total = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
-        var out = magic + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
-        out += Array(header.utf8)
-        out += Array(UnsafeRawBufferPointer(start: tensor.rawPointer, count: tensor.byteCount))
-        return out
+        return magic + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)] + Array(header.utf8)
     }
 
     public static func read(path: String) throws(EdgeError) -> Tensor {

@@ -12,6 +12,8 @@
 
 #include <immintrin.h>
 
+#include "act_pl_avx512.h"
+
 #define T EK__TARGET_AVX512
 
 T void ek__dw3x3_avx512(const float *in, const float *w, float bias, float *out, const ek_conv2d_geometry *g) {
@@ -162,24 +164,6 @@ T void ek__deint_avx512(const float *src, int64_t n, float *even, float *odd) {
         const int64_t ne = (r + 1) / 2, no = r / 2;
         _mm512_mask_storeu_ps(even + i / 2, (__mmask16)((1u << ne) - 1), _mm512_permutex2var_ps(a, ie, b));
         _mm512_mask_storeu_ps(odd + i / 2, (__mmask16)((1u << no) - 1), _mm512_permutex2var_ps(a, io, b));
-    }
-}
-
-EK__INLINE T __m512 act_pl_avx512(__m512 x, int kind, __m512 lo, __m512 hi, __m512 al, __m512 be) {
-    switch (kind) {
-    case EK_ACT_RELU: return _mm512_max_ps(x, _mm512_setzero_ps());
-    case EK_ACT_CLIP: return _mm512_min_ps(_mm512_max_ps(x, lo), hi);
-    case EK_ACT_LEAKY_RELU: {
-        const __mmask16 neg = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ);
-        return _mm512_mask_mul_ps(x, neg, x, al);
-    }
-    case EK_ACT_HARD_SIGMOID:
-        return _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(al, x, be), _mm512_setzero_ps()), _mm512_set1_ps(1.0f));
-    case EK_ACT_HARD_SWISH: {
-        const __m512 g = _mm512_fmadd_ps(x, _mm512_set1_ps(1.0f / 6.0f), _mm512_set1_ps(0.5f));
-        return _mm512_mul_ps(x, _mm512_min_ps(_mm512_max_ps(g, _mm512_setzero_ps()), _mm512_set1_ps(1.0f)));
-    }
-    default: return x;
     }
 }
 

@@ -37,13 +37,29 @@ EK__INLINE T __mmask16 plane_mask(int64_t base, int64_t plane) {
  * 7² (more edge steps) and on 5×5 (so only the large-plane 3×3 instance uses it). */
 #define EK__DWSAME_DIRECT_ROW(i) (DIRECT && ((i) & 1) == 0)
 
+/* The window row shifted by c (|c| <= 16) columns, lanes outside the row zeroed by m: v[0..2] = the vectors before,
+ * at and after the output vector. Constant ±1 / ±2 shifts (the 3×3 / 5×5 instances) use valignd with an immediate,
+ * other shifts a two-source permute by idx. */
+EK__INLINE T __m512 shifted(const int c, __mmask16 m, const __m512 *v, __m512i idx) {
+    const __m512i p = _mm512_castps_si512(v[0]), q = _mm512_castps_si512(v[1]), r = _mm512_castps_si512(v[2]);
+    switch (c) {
+    case 0: return v[1]; /* offset 0: always inside the row */
+    case -1: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, q, p, 15));
+    case -2: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, q, p, 14));
+    case 1: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, r, q, 1));
+    case 2: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, r, q, 2));
+    default:
+        return c < 0 ? _mm512_maskz_permutex2var_ps(m, v[0], idx, v[1]) : _mm512_maskz_permutex2var_ps(m, v[1], idx, v[2]);
+    }
+}
+
 /* NV output vectors at flat position p. win[i·4 + k] holds tap row i's input vectors at flat offsets 16·(k − 1)
  * from p (+ the row offset): k = 0, 1 are carried over from the previous step, k = 2 … NV + 1 are loaded here
  * (masked to the plane on edge steps). Every tap column is a zero-masking two-source permute of neighbouring
  * window vectors (column padding = the mask, cm[k·KW + j] for output vector k). Unaligned zmm loads split cache
  * lines and are this core's bottleneck (about one every two cycles), so each input vector is loaded once per tap
  * row instead of once per tap; the window then slides by NV. */
-EK__INLINE T void window_step(const int KH, const int KW, const int NV, const int DIRECT, const int edge, const float *in, int64_t p,
+EK__INLINE T void window_step(const int KH, const int KW, const int PL_, const int NV, const int DIRECT, const int edge, const float *in, int64_t p,
                               int64_t plane, const int64_t *roff, const int32_t *coff, const __m512i *idx,
                               const uint16_t *cm, __m512 *win, const __m512 *wv, const float *w, __m512 vb, __m512 *res) {
     __m512 acc[2][2];
@@ -78,10 +94,8 @@ EK__INLINE T void window_step(const int KH, const int KW, const int NV, const in
             const __m512 wt = wv ? wv[i * KW + j] : _mm512_set1_ps(w[i * KW + j]);
 #pragma GCC unroll 2
             for (int k = 0; k < NV; k++) {
-                __m512 x;
-                if (coff[j] < 0) x = _mm512_maskz_permutex2var_ps(cm[k * KW + j], v[k], idx[j], v[k + 1]);
-                else if (coff[j] > 0) x = _mm512_maskz_permutex2var_ps(cm[k * KW + j], v[k + 1], idx[j], v[k + 2]);
-                else x = v[k + 1]; /* offset 0: always inside the row */
+                const __m512 x = shifted(PL_ >= 0 ? j - PL_ : coff[j], cm[k * KW + j], v + k, idx[j]);
+
                 acc[k][i & 1] = _mm512_fmadd_ps(wt, x, acc[k][i & 1]);
             }
         }
@@ -174,7 +188,7 @@ EK__INLINE T void dwsame_tpl(const int KH_, const int KW_, const int PL_, const 
         }
 #define EK_DWSAME_STEP(NV, EDGE)                                                                                 \
         {                                                                                                        \
-            window_step(KH, KW, NV, DIRECT, EDGE, in, p, plane, roff, coff, idx, cm_tab + s * KW, win, wv, w, vb, r);    \
+            window_step(KH, KW, PL_, NV, DIRECT, EDGE, in, p, plane, roff, coff, idx, cm_tab + s * KW, win, wv, w, vb, r);    \
             EK_DWSAME_OUT(0)                                                                                     \
             if (NV == 2) EK_DWSAME_OUT(1)                                                                        \
             s += NV;                                                                                             \

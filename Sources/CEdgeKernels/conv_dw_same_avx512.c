@@ -40,14 +40,22 @@ EK__INLINE T __mmask16 plane_mask(int64_t base, int64_t plane) {
 /* The window row shifted by c (|c| <= 16) columns, lanes outside the row zeroed by m: v[0..2] = the vectors before,
  * at and after the output vector. Constant ±1 / ±2 shifts (the 3×3 / 5×5 instances) use valignd with an immediate,
  * other shifts a two-source permute by idx. */
+/* maskz valignd by an immediate (elements), as inline asm: clang rewrites the intrinsic into a two-source permute
+ * with an index register (vpermt2ps), which is what this avoids. _mm512_maskz_alignr_epi32(m, hi, lo, N). */
+#define EK__VALIGND_Z(N, m, hi, lo)                                                                      \
+    ({                                                                                                   \
+        __m512 r_;                                                                                       \
+        __asm__("valignd $" #N ", %2, %1, %0%{%3%}%{z%}" : "=v"(r_) : "v"(hi), "v"(lo), "Yk"(m));        \
+        r_;                                                                                              \
+    })
+
 EK__INLINE T __m512 shifted(const int c, __mmask16 m, const __m512 *v, __m512i idx) {
-    const __m512i p = _mm512_castps_si512(v[0]), q = _mm512_castps_si512(v[1]), r = _mm512_castps_si512(v[2]);
     switch (c) {
     case 0: return v[1]; /* offset 0: always inside the row */
-    case -1: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, q, p, 15));
-    case -2: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, q, p, 14));
-    case 1: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, r, q, 1));
-    case 2: return _mm512_castsi512_ps(_mm512_maskz_alignr_epi32(m, r, q, 2));
+    case -1: return EK__VALIGND_Z(15, m, v[1], v[0]);
+    case -2: return EK__VALIGND_Z(14, m, v[1], v[0]);
+    case 1: return EK__VALIGND_Z(1, m, v[2], v[1]);
+    case 2: return EK__VALIGND_Z(2, m, v[2], v[1]);
     default:
         return c < 0 ? _mm512_maskz_permutex2var_ps(m, v[0], idx, v[1]) : _mm512_maskz_permutex2var_ps(m, v[1], idx, v[2]);
     }

@@ -1,9 +1,10 @@
 /*
  * conv.c — convolution helpers: im2col (feeds ek_sgemm / ek_sgemm_packed_a) and depthwise conv.
  *
- * Depthwise: on vector ISAs the padded-plane path below (kernels up to 7×7, stride 1/2, any
- * dilation; fused bias + activation); AVX-512 keeps its direct 3×3 kernel (impl->dw3x3) for wide
- * rows; everything else (and the scalar reference ISA) uses the generic tap-outer loop (any kernel,
+ * Depthwise: stride 1 with output width == input width goes to impl->dwsame where the ISA has one
+ * (AVX-512: whole plane in place, conv_dw_same_avx512.c); otherwise on vector ISAs the padded-plane
+ * path below (kernels up to 7×7, stride 1/2, any dilation; fused bias + activation); AVX-512 keeps
+ * its direct 3×3 kernel (impl->dw3x3) for wide rows; everything else (and the scalar reference ISA) uses the generic tap-outer loop (any kernel,
  * stride, dilation, padding). Channels are split across the pool.
  */
 #include "internal.h"

@@ -1,9 +1,10 @@
 /*
  * conv.c — convolution helpers: im2col (feeds ek_sgemm / ek_sgemm_packed_a) and depthwise conv.
  *
- * Depthwise: on vector ISAs the padded-plane path below (kernels up to 7×7, stride 1/2, any
- * dilation; fused bias + activation); AVX-512 keeps its direct 3×3 kernel (impl->dw3x3) for wide
- * rows; everything else (and the scalar reference ISA) uses the generic tap-outer loop (any kernel,
+ * Depthwise: stride 1 with output width == input width goes to impl->dwsame where the ISA has one
+ * (AVX-512: whole plane in place, conv_dw_same_avx512.c); otherwise on vector ISAs the padded-plane
+ * path below (kernels up to 7×7, stride 1/2, any dilation; fused bias + activation); AVX-512 keeps
+ * its direct 3×3 kernel (impl->dw3x3) for wide rows; everything else (and the scalar reference ISA) uses the generic tap-outer loop (any kernel,
  * stride, dilation, padding). Channels are split across the pool.
  */
 #include "internal.h"
@@ -304,9 +305,38 @@ static void dwf_task(const dw_args *d, const dwf_plan *pl, float *scratch, int64
     }
 }
 
+static int64_t gcd16(int64_t w) {
+    const int64_t low = w & -w; /* largest power of two dividing w */
+    return low < 16 ? low : 16;
+}
+
+/* 1 if impl->dwsame handles g: stride 1, output width == input width (so output and input planes share one flat
+ * index up to a per-tap offset), kernel up to 7×7, column offsets within ±16 (one neighbouring vector), int32-indexable
+ * planes, and a lane column pattern that repeats within EK__DWSAME_MAX_PERIOD vectors. */
+static int dwsame_applies(const ek_conv2d_geometry *g) {
+    return g->stride_h == 1 && g->stride_w == 1 && g->out_w == g->in_w && g->kernel_h >= 1 && g->kernel_w >= 1 &&
+           g->kernel_h <= 7 && g->kernel_w <= 7 && g->dilation_h >= 1 && g->dilation_w >= 1 && g->pad_top >= 0 &&
+           g->pad_left >= 0 && g->pad_left <= 16 && g->pad_left <= (g->kernel_w - 1) * g->dilation_w &&
+           (g->kernel_w - 1) * g->dilation_w - g->pad_left <= 16 && g->in_h >= 1 && g->in_w >= 1 &&
+           (g->in_h + g->out_h + 2 * g->kernel_h * g->dilation_h) * g->in_w < INT32_MAX / 2 &&
+           g->in_w / gcd16(g->in_w) <= EK__DWSAME_MAX_PERIOD;
+}
+
+static void dwsame_task(const dw_args *d, int64_t begin, int64_t end) {
+    if (d->impl->dwsame(d->input, d->weights, d->bias, d->output, d->g, d->multiplier, begin, end, d->act)) return;
+    const ek_activation none = {EK_ACT_NONE, 0, 0}; /* sigmoid / tanh: a separate pass over the planes */
+    d->impl->dwsame(d->input, d->weights, d->bias, d->output, d->g, d->multiplier, begin, end, none);
+    const int64_t out_plane = d->g->out_h * d->g->out_w;
+    d->impl->act(d->output + begin * out_plane, d->output + begin * out_plane, (size_t)((end - begin) * out_plane), d->act);
+}
+
 static void dw_task(void *ctx, int64_t begin, int64_t end) {
     const dw_args *d = (const dw_args *)ctx;
     const ek_conv2d_geometry *g = d->g;
+    if (d->impl->dwsame && dwsame_applies(g)) {
+        dwsame_task(d, begin, end);
+        return;
+    }
     /* AVX-512's direct 3×3 kernel reads the input in place and is as fast or faster once rows fill
      * its vectors (measured: 72×80² s1 ≈ tie, s2 at 40 output columns ≈ 15% faster); below that, and on
      * AVX2/NEON, the padded-plane path wins. */

@@ -44,7 +44,7 @@ const ek__isa_impl ek__impl_avx512 = {
     .ukernel = ek__ukernel_avx512, .smallm = ek__smallm_avx512, .act = ek__act_avx512, .softmax_row = ek__softmax_row_avx512,
     .dw3x3 = ek__dw3x3_avx512,
     .dwflat = ek__dwflat_avx512, .deint = ek__deint_avx512, .rows_act = ek__rows_act_avx512,
-    .convflat8 = ek__convflat8_avx512,
+    .convflat8 = ek__convflat8_avx512, .dwsame = ek__dwsame_avx512,
 };
 
 static int g_has_sse42;

@@ -85,6 +85,12 @@ typedef void (*ek__dwflat_fn)(const float *buf, const int32_t *off, const float 
  *   acc[k·ldacc + p] = bias[k] + Σ_t w[k·ldw + t]·buf[p + off[t]]   for k < 8, p < n (multiple of 16). */
 typedef void (*ek__convflat8_fn)(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps,
                                  const float *bias, float *acc, int64_t ldacc, int64_t n);
+/* Whole-plane depthwise for stride 1 and out_w == in_w (conv_dw_same_avx512.c): output channels [oc0, oc1)
+ * (input channel oc / mult) with bias (may be NULL) and activation fused; returns 0 (writing nothing) if it does
+ * not implement act.kind. The lanes' column pattern must repeat within EK__DWSAME_MAX_PERIOD vectors. */
+#define EK__DWSAME_MAX_PERIOD 64
+typedef int (*ek__dwsame_fn)(const float *in, const float *w, const float *bias, float *out, const ek_conv2d_geometry *g,
+                             int64_t mult, int64_t oc0, int64_t oc1, ek_activation act);
 /* even[x] = src[2x] for x < (n+1)/2, odd[x] = src[2x+1] for x < n/2. */
 typedef void (*ek__deint_fn)(const float *src, int64_t n, float *even, float *odd);
 /* out[r·cols + x] = act(src[r·lds + x]) for r < rows, x < cols; returns 0 (and copies nothing) if it does not
@@ -104,6 +110,7 @@ typedef struct {
     ek__deint_fn deint;
     ek__rows_act_fn rows_act;
     ek__convflat8_fn convflat8;  /* NULL: ek_conv2d_small_cin calls dwflat per output channel */
+    ek__dwsame_fn dwsame;        /* NULL: stride-1 same-width depthwise takes the padded-plane path */
 } ek__isa_impl;
 
 /** Active implementation table (never NULL). */
@@ -151,6 +158,8 @@ void ek__deint_avx512(const float *src, int64_t n, float *even, float *odd);
 void ek__convflat8_avx512(const float *buf, const int32_t *off, const float *w, int64_t ldw, int taps, const float *bias,
                           float *acc, int64_t ldacc, int64_t n);
 int ek__rows_act_avx512(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
+int ek__dwsame_avx512(const float *in, const float *w, const float *bias, float *out, const ek_conv2d_geometry *g,
+                      int64_t mult, int64_t oc0, int64_t oc1, ek_activation act);
 uint32_t ek__crc32c_sse42(uint32_t crc, const void *data, size_t n);
 int ek__cpu_has_sse42(void);
 #endif

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EdgeONNX", targets: ["EdgeONNX"]),
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
         .library(name: "EdgeAudio", targets: ["EdgeAudio"]),
+        .library(name: "EdgeVoice", targets: ["EdgeVoice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -103,6 +104,21 @@ let package = Package(
         .testTarget(
             name: "EdgeAudioTests",
             dependencies: ["EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        // libasound (ALSA) through pkg-config `alsa` (Debian: libasound2-dev).
+        .systemLibrary(
+            name: "CAlsa",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
+        // Voice commands: ALSA capture, streaming recognition, event fan-out (SSE), Wyoming protocol.
+        .target(
+            name: "EdgeVoice",
+            dependencies: ["EdgeAudio", "EdgeRuntime", "CAlsa"]
+        ),
+        .testTarget(
+            name: "EdgeVoiceTests",
+            dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

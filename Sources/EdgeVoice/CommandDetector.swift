@@ -46,6 +46,7 @@ public struct CommandDetector: Sendable {
     /// Forgets the averaging history (the speech segment ended); refractory state is kept.
     public mutating func resetHistory() {
         for i in 0..<sum.count { sum[i] = 0 }
+        for i in 0..<history.count { history[i] = 0 }
         filled = 0
         next = 0
     }

@@ -18,8 +18,12 @@ public final class VoiceEventHub: @unchecked Sendable {
     /// Most subscribers at once; `subscribe` refuses more (each holds a queue and a connection).
     public let maxSubscribers: Int
     private let log: (any VoiceEventLog)?
-    private let lock = NSLock()
-    private var subscribers: [Int: VoiceSubscription] = [:]
+    /// Recursive: a subscription released while `publish` holds it deinitialises inside the
+    /// lock and unsubscribes through `remove`.
+    private let lock = NSRecursiveLock()
+    /// Weak: a subscription its owner released (a closed connection) unsubscribes itself.
+    private var subscribers: [Int: Weak] = [:]
+    private struct Weak { weak var value: VoiceSubscription? }
     private var nextID = 0
     /// Events published since creation.
     public private(set) var published = 0
@@ -43,7 +47,7 @@ public final class VoiceEventHub: @unchecked Sendable {
         nextID += 1
         let id = nextID
         let sub = VoiceSubscription(capacity: capacity) { [weak self] in self?.remove(id) }
-        subscribers[id] = sub
+        subscribers[id] = Weak(value: sub)
         return sub
     }
 
@@ -53,21 +57,22 @@ public final class VoiceEventHub: @unchecked Sendable {
         lock.lock()
         published += 1
         var slow: [VoiceSubscription] = []
-        for (id, sub) in subscribers where !sub.offer(.event(command)) {
+        for (id, box) in subscribers {
+            guard let sub = box.value, !sub.offer(.event(command)) else { continue }
             sub.close(reason: "slow consumer: \(sub.capacity) events were waiting")
             subscribers[id] = nil
             slow.append(sub)
             droppedSubscribers += 1
         }
         lock.unlock()
-        // Released only after unlocking: a subscription's deinit unsubscribes through `remove`.
+        // Closing messages are queued; the subscriptions are released outside the lock.
         withExtendedLifetime(slow) {}
     }
 
     /// Ends every subscription (daemon shutdown or microphone off), telling each why.
     public func closeAll(reason: String) {
         lock.lock()
-        let all = subscribers.values
+        let all = subscribers.values.compactMap(\.value)
         subscribers.removeAll()
         lock.unlock()
         for s in all { s.close(reason: reason) }

@@ -15,8 +15,11 @@ public final class AlsaPCMSource: PCMSource {
     public private(set) var grantedRate: UInt32 = 0
     public private(set) var grantedPeriodFrames = 0
 
-    public init(periodsPerBuffer: Int = 8) {
+    /// - Parameter quiet: silence libasound's own stderr messages (process-wide); the capture
+    ///   status reports each error instead.
+    public init(periodsPerBuffer: Int = 8, quiet: Bool = true) {
         self.periodsPerBuffer = max(2, periodsPerBuffer)
+        if quiet { edge_alsa_silence_errors() }
     }
 
     deinit { close() }

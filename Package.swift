@@ -54,6 +54,8 @@ let package = Package(
                 "EdgeRuntime",
                 "EdgeONNX",
                 "EdgeCompress",
+                "EdgeAudio",
+                "EdgeVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

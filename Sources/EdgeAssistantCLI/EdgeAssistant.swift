@@ -10,6 +10,6 @@ struct EdgeAssistant: ParsableCommand {
         MODEL arguments accept EdgeAssistant model files (.edge) and ONNX files (.onnx).
         Tensors are exchanged as NumPy .npy files.
         """,
-        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self, CompressCommand.self]
+        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self, CompressCommand.self, VoiceCLI.self]
     )
 }

@@ -5,9 +5,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libasound2-dev libsqlite3-dev pkg-config
 # Test-only: ONNX backend test data (conformance), ONNX Runtime (checks that it runs our exports;
-# never a runtime dependency) and the aarch64 toolchain + qemu for NEON kernels.
-APT_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3-pip
-PIP_TEST_PACKAGES := onnx onnxruntime numpy
+# never a runtime dependency) and the aarch64 toolchain + qemu for NEON kernels; espeak-ng
+# synthesizes spoken words for the voice tests, `wyoming` is the reference Wyoming client.
+APT_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3-pip espeak-ng
+PIP_TEST_PACKAGES := onnx onnxruntime numpy wyoming
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/edge-assistant
 DEMO_MODEL := models/demo/tiny-detector.edge
@@ -37,7 +38,7 @@ deps:
 test-deps:
 	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
-	@python3 -c 'import onnx, onnxruntime, numpy' 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_TEST_PACKAGES)
+	@python3 -c 'import onnx, onnxruntime, numpy, wyoming' 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_TEST_PACKAGES)
 
 # Regenerates Sources/EdgeONNX/Generated/onnx.pb.swift (needs protobuf-compiler and a built protoc-gen-swift).
 proto:

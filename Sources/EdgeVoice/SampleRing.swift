@@ -88,13 +88,16 @@ public final class SampleRing: @unchecked Sendable {
         return true
     }
 
-    /// Copies up to `buffer.count` samples out, waiting up to `timeout` seconds for at least one.
-    public func read(into buffer: UnsafeMutableBufferPointer<Int16>, timeout: Double) -> ReadResult {
+    /// Copies up to `buffer.count` samples out, waiting up to `timeout` seconds until at least
+    /// `minimum` samples (clamped to 1…`buffer.count`) are available; returns what is there then.
+    /// A larger `minimum` lets the reader wake once per model hop instead of once per period.
+    public func read(into buffer: UnsafeMutableBufferPointer<Int16>, minimum: Int = 1, timeout: Double) -> ReadResult {
         cond.lock()
         defer { cond.unlock() }
-        if count == 0 && !isClosed && timeout > 0 {
+        let want = max(1, min(minimum, buffer.count, capacity))
+        if count < want && !isClosed && timeout > 0 {
             let deadline = Date(timeIntervalSinceNow: timeout)
-            while count == 0 && !isClosed {
+            while count < want && !isClosed {
                 if !cond.wait(until: deadline) { break }
             }
         }

@@ -1,3 +1,4 @@
+import EdgeAudio
 import Foundation
 
 /// The daemon's always-on voice path: `AudioCapture` → ring → `StreamingRecognizer` →
@@ -30,6 +31,7 @@ public final class VoiceListener: @unchecked Sendable {
     public let capture: AudioCapture
     public let hub: VoiceEventHub
     private let recognizer: StreamingRecognizer   // used on the recognition thread only
+    private let recognizerHopSamples: Int
     private let control = NSLock()
     private let statsLock = NSLock()
     private var stats = (modelRuns: 0, frames: 0, events: 0, error: String?.none)
@@ -40,6 +42,7 @@ public final class VoiceListener: @unchecked Sendable {
         self.capture = capture
         self.hub = hub
         recognizer = StreamingRecognizer(provider: provider, options: options)
+        recognizerHopSamples = max(1, options.hopFrames) * LogMelFrontend.Contract.hopLength
     }
 
     deinit { stop() }
@@ -82,12 +85,14 @@ public final class VoiceListener: @unchecked Sendable {
         statsLock.lock()
         stats = (0, 0, 0, nil)
         statsLock.unlock()
-        let chunk = capture.configuration.periodFrames * 4
-        let buffer = UnsafeMutableBufferPointer<Int16>.allocate(capacity: max(chunk, 1))
+        // Wake once per model hop (30 ms), not once per 10 ms period: fewer context switches
+        // while idle, at most one hop of added latency.
+        let hop = max(1, recognizerHopSamples)
+        let buffer = UnsafeMutableBufferPointer<Int16>.allocate(capacity: hop * 4)
         defer { buffer.deallocate() }
         var events = 0
         while true {
-            let r = capture.ring.read(into: buffer, timeout: 0.5)
+            let r = capture.ring.read(into: buffer, minimum: hop, timeout: 0.5)
             if r.droppedBefore > 0 { recognizer.skip(samples: r.droppedBefore) }
             if r.count > 0 {
                 recognizer.push(s16: UnsafeBufferPointer(rebasing: buffer[0..<r.count])) { command in

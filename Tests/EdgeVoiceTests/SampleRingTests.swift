@@ -3,9 +3,9 @@ import XCTest
 
 final class SampleRingTests: XCTestCase {
     func write(_ r: SampleRing, _ v: [Int16]) { v.withUnsafeBufferPointer { _ = r.write($0) } }
-    func read(_ r: SampleRing, max: Int, timeout: Double = 0) -> ([Int16], SampleRing.ReadResult) {
+    func read(_ r: SampleRing, max: Int, timeout: Double = 0, minimum: Int = 1) -> ([Int16], SampleRing.ReadResult) {
         var buf = [Int16](repeating: -1, count: max)
-        let res = buf.withUnsafeMutableBufferPointer { r.read(into: $0, timeout: timeout) }
+        let res = buf.withUnsafeMutableBufferPointer { r.read(into: $0, minimum: minimum, timeout: timeout) }
         return (Array(buf.prefix(res.count)), res)
     }
 
@@ -78,5 +78,18 @@ final class SampleRingTests: XCTestCase {
         XCTAssertEqual(b.nextDelayMs(), 1000, "no overflow after many failures")
         b.reset()
         XCTAssertEqual(b.nextDelayMs(), 100)
+    }
+}
+
+extension SampleRingTests {
+    func testReadWaitsForTheMinimumOrTheTimeout() {
+        let r = SampleRing(capacity: 16)
+        write(r, [1, 2])
+        let t0 = Date()
+        let (v, _) = read(r, max: 8, timeout: 0.05, minimum: 4)
+        XCTAssertEqual(v, [1, 2], "after the timeout, what is there")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(t0), 0.04)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.02) { let v: [Int16] = [3, 4, 5, 6]; v.withUnsafeBufferPointer { _ = r.write($0) } }
+        XCTAssertEqual(read(r, max: 8, timeout: 5, minimum: 4).0, [3, 4, 5, 6])
     }
 }

@@ -14,16 +14,12 @@ import onnx
 from onnx import TensorProto, helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from make_models import Builder  # noqa: E402
+from make_models import Builder, ds_cnn_trunk  # noqa: E402
 
 
 def main(out):
     b = Builder(4)
-    x = b.conv_bn("features", 1, 64, k=3, s=2, act="Relu")
-    for _ in range(4):
-        x = b.conv_bn(x, 64, 64, k=3, groups=64, act="Relu")
-        x = b.conv_bn(x, 64, 64, k=1, act="Relu")
-    p = b.node("Flatten", [b.node("GlobalAveragePool", [x])])
+    p = ds_cnn_trunk(b, "features")
     w = b.rng.standard_normal((12, 64)).astype(np.float32) * 0.1
     b.nodes.append(helper.make_node("Gemm", [p, b.const(w), b.const(np.zeros(12, np.float32))], ["logits"], transB=1, name="head"))
     m = b.model("speech-ds-cnn-98x40-bench", [helper.make_tensor_value_info("features", TensorProto.FLOAT, [1, 1, 98, 40])],

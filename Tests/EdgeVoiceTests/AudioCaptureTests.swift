@@ -4,12 +4,12 @@ import XCTest
 
 final class AudioCaptureTests: XCTestCase {
     func capture(_ script: [FakePCMSource.Step], log: FakePCMSource.Log, ringSeconds: Double = 2,
-                 overflow: SampleRing.OverflowPolicy = .dropOldest) -> AudioCapture {
+                 overflow: SampleRing.OverflowPolicy = .dropOldest, idleSleepMs: Int = 2) -> AudioCapture {
         var c = AudioCapture.Configuration(device: "fake")
         c.backoff = Backoff(initialMs: 1, capMs: 4)
         c.ringSeconds = ringSeconds
         c.overflow = overflow
-        return AudioCapture(configuration: c) { FakePCMSource(script, log: log) }
+        return AudioCapture(configuration: c) { FakePCMSource(script, log: log, idleSleepMs: idleSleepMs) }
     }
 
     /// Polls `condition` for up to 5 s (capture runs on its own thread).
@@ -124,17 +124,19 @@ final class AudioCaptureTests: XCTestCase {
 
     func testSlowReaderOverflowDropsOldestAndCounts() {
         let log = FakePCMSource.Log()
-        // Ring of 1600 samples; 40 periods of 160 arrive with nobody reading.
-        let c = capture([.open] + (0..<40).map { i in .data(count: 160, value: Int16(i)) }, log: log, ringSeconds: 0.1)
+        // Ring of 1600 samples; 40 periods of 160 arrive with nobody reading. Then the source
+        // idles for 2 s (stop() closes the ring first, so that late period is refused).
+        let c = capture([.open] + (0..<40).map { i in .data(count: 160, value: Int16(i)) }, log: log, ringSeconds: 0.1,
+                        idleSleepMs: 2_000)
         c.start()
         eventually("all captured") { c.status.samplesCaptured >= 6400 }
         let s = c.status
         XCTAssertGreaterThan(s.overruns, 0)
         XCTAssertGreaterThanOrEqual(s.droppedSamples, 6400 - 1600)
         c.stop()
-        // The newest audio survives: the ring ends with period 39's samples.
+        // The newest audio survives: the last 10 periods, in order.
         let left = drain(c, samples: 1600)
-        XCTAssertEqual(left.last, 39)
+        XCTAssertEqual(left, (30..<40).flatMap { [Int16](repeating: Int16($0), count: 160) })
     }
 
     func testStopWakesAWriterBlockedOnAFullRing() {

@@ -44,7 +44,14 @@ public final class WyomingServer: @unchecked Sendable {
         listenFD = try UnixSocket.listen(path: path)
         stopping = false
         let fd = listenFD
-        acceptThread = JoinableThread(name: "edge-wyoming") { [self] in acceptLoop(fd) }
+        let t = JoinableThread(name: "edge-wyoming") { [self] in acceptLoop(fd) }
+        guard t.started else {
+            close(fd)
+            listenFD = -1
+            unlink(path)
+            throw EdgeError(.io, "cannot start the Wyoming accept thread")
+        }
+        acceptThread = t
     }
 
     /// Stops accepting, ends every connection and joins all threads; removes the socket file.
@@ -100,7 +107,13 @@ public final class WyomingServer: @unchecked Sendable {
             let id = nextID
             connections[id] = (client, nil)
             let t = JoinableThread(name: "edge-wyoming-c") { [self] in serve(client, id: id) }
-            connections[id]?.thread = t
+            if t.started {
+                connections[id]?.thread = t
+            } else {
+                // Out of threads: refuse this peer rather than keep a connection nobody serves.
+                connections[id] = nil
+                close(client)
+            }
             lock.unlock()
         }
     }

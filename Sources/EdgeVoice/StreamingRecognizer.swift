@@ -44,7 +44,6 @@ public final class StreamingRecognizer {
     private var segment = 0
     private var segmentStartMs = 0
     private var wasSpeech = false
-    private var pendingEvent: ((VoiceCommand) -> Void)?
 
     /// Counters for status and benchmarks.
     public private(set) var modelRuns = 0
@@ -86,21 +85,15 @@ public final class StreamingRecognizer {
 
     /// Feeds signed 16-bit samples (as ALSA captures them).
     public func push(s16 samples: UnsafeBufferPointer<Int16>, onEvent: (VoiceCommand) -> Void) {
-        withoutActuallyEscaping(onEvent) { cb in
-            pendingEvent = cb
-            stream.push(s16: samples) { frame in process(frame) }
-            pendingEvent = nil
-        }
+        // The callback is passed down, never stored: storing it would box its context (an
+        // allocation per call).
+        stream.push(s16: samples) { frame in process(frame, onEvent) }
         samplesSeen += samples.count
     }
 
     /// Feeds float samples in [-1, 1].
     public func push(_ samples: UnsafeBufferPointer<Float>, onEvent: (VoiceCommand) -> Void) {
-        withoutActuallyEscaping(onEvent) { cb in
-            pendingEvent = cb
-            stream.push(samples) { frame in process(frame) }
-            pendingEvent = nil
-        }
+        stream.push(samples) { frame in process(frame, onEvent) }
         samplesSeen += samples.count
     }
 
@@ -138,7 +131,7 @@ public final class StreamingRecognizer {
 
     // MARK: - per frame
 
-    private func process(_ frame: UnsafeBufferPointer<Float>) {
+    private func process(_ frame: UnsafeBufferPointer<Float>, _ onEvent: (VoiceCommand) -> Void) {
         framesProcessed += 1
         window.append(frame)
         let speech = vad.process(logMel: frame)
@@ -162,7 +155,7 @@ public final class StreamingRecognizer {
         framesSinceRun += 1
         if framesSinceRun >= max(1, options.hopFrames) {
             framesSinceRun = 0
-            runModel(endMs: endMs)
+            runModel(endMs: endMs, onEvent)
         }
     }
 
@@ -171,7 +164,7 @@ public final class StreamingRecognizer {
         wasSpeech = false
     }
 
-    private func runModel(endMs: Int) {
+    private func runModel(endMs: Int, _ onEvent: (VoiceCommand) -> Void) {
         guard let model = provider.currentSpeechModel() else {
             lastError = "no speech model is loaded"
             return
@@ -189,7 +182,7 @@ public final class StreamingRecognizer {
         guard let hit = detector?.observe(UnsafeBufferPointer(b.posteriors), nowMs: endMs, segment: segment) else { return }
         let event = VoiceCommand(label: model.labels[hit.label], confidence: hit.confidence,
                                  startMs: min(segmentStartMs, endMs), endMs: endMs, variant: model.variant)
-        pendingEvent?(event)
+        onEvent(event)
     }
 
     /// Preallocates tensors for a newly seen session (a governor switch); nil if it is unusable.

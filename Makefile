@@ -5,9 +5,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libasound2-dev libsqlite3-dev pkg-config libjpeg62-turbo-dev libpng-dev
 # Test-only: ONNX backend test data (conformance), ONNX Runtime (checks that it runs our exports;
-# never a runtime dependency) and the aarch64 toolchain + qemu for NEON kernels.
+# never a runtime dependency), the aarch64 toolchain + qemu for NEON kernels, the TTS engines the
+# speech-data and voice tests synthesize words with; `wyoming` is the reference Wyoming client.
 APT_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3-pip espeak-ng flite
-PIP_TEST_PACKAGES := onnx onnxruntime numpy pycocotools
+PIP_TEST_PACKAGES := onnx onnxruntime numpy pycocotools wyoming
 # Tools that generate training data (`make models`): the TTS engines of the speech data set.
 # The generator's tests call them too, hence also in APT_TEST_PACKAGES.
 MODEL_APT_PACKAGES := espeak-ng flite
@@ -46,7 +47,7 @@ deps:
 
 test-deps:
 	$(call apt-install,$(APT_TEST_PACKAGES))
-	@python3 -c 'import onnx, onnxruntime, numpy, pycocotools' 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_TEST_PACKAGES)
+	@python3 -c 'import onnx, onnxruntime, numpy, pycocotools, wyoming' 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_TEST_PACKAGES)
 
 models-deps:
 	$(call apt-install,$(MODEL_APT_PACKAGES))

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EdgeCompress", targets: ["EdgeCompress"]),
         .library(name: "EdgeAudio", targets: ["EdgeAudio"]),
         .library(name: "EdgeVision", targets: ["EdgeVision"]),
+        .library(name: "EdgeVoice", targets: ["EdgeVoice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +77,8 @@ let package = Package(
                 "EdgeTrain",
                 "EdgeSpeechData",
                 "EdgeVisionData",
+                "EdgeAudio",
+                "EdgeVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -188,6 +191,21 @@ let package = Package(
         .testTarget(
             name: "EdgeVisionDataTests",
             dependencies: ["EdgeVisionData", "EdgeVision", "EdgeRuntime"]
+        ),
+        // libasound (ALSA) through pkg-config `alsa` (Debian: libasound2-dev).
+        .systemLibrary(
+            name: "CAlsa",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
+        // Voice commands: ALSA capture, streaming recognition, event fan-out (SSE), Wyoming protocol.
+        .target(
+            name: "EdgeVoice",
+            dependencies: ["EdgeAudio", "EdgeRuntime", "CAlsa"]
+        ),
+        .testTarget(
+            name: "EdgeVoiceTests",
+            dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -98,14 +98,19 @@ def detector(size, width=1.0):
     return b.model("ar-landmarks-bench", inp, outs)
 
 
-def ds_cnn():
-    """DS-CNN keyword spotter on a [1, 1, 49, 40] log-mel window, 12 classes."""
-    b = Builder(2)
-    x = b.conv_bn("mel", 1, 64, k=3, s=2, act="Relu")
+def ds_cnn_trunk(b, x):
+    """DS-CNN body: strided 3x3 stem, 4 depthwise-separable 64-channel blocks, pooled to [1, 64]."""
+    x = b.conv_bn(x, 1, 64, k=3, s=2, act="Relu")
     for _ in range(4):
         x = b.conv_bn(x, 64, 64, k=3, groups=64, act="Relu")
         x = b.conv_bn(x, 64, 64, k=1, act="Relu")
-    p = b.node("Flatten", [b.node("GlobalAveragePool", [x])])
+    return b.node("Flatten", [b.node("GlobalAveragePool", [x])])
+
+
+def ds_cnn():
+    """DS-CNN keyword spotter on a [1, 1, 49, 40] log-mel window, 12 classes."""
+    b = Builder(2)
+    p = ds_cnn_trunk(b, "mel")
     w = b.rng.standard_normal((12, 64)).astype(np.float32) * 0.1
     y = b.node("Gemm", [p, b.const(w), b.const(np.zeros(12, np.float32))], transB=1)
     b.nodes.append(helper.make_node("Softmax", [y], ["probs"], axis=1, name="softmax"))

@@ -13,7 +13,7 @@ struct EdgeAssistant: ParsableCommand {
         subcommands: [
             InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self,
             CompressCommand.self, DataCommand.self, GovernorCommand.self,
-            TrainCommand.self, TrainBenchCommand.self, DistillCommand.self,
+            TrainCommand.self, TrainBenchCommand.self, DistillCommand.self, VoiceCLI.self,
         ]
     )
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `edge-assistant`: the daemon and the toolchain around it, in one binary.
 @main
-struct EdgeAssistant: ParsableCommand {
+struct EdgeAssistant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge-assistant",
         abstract: "On-device inference engine and assistant daemon for Linux edge boxes.",
@@ -10,6 +10,6 @@ struct EdgeAssistant: ParsableCommand {
         MODEL arguments accept EdgeAssistant model files (.edge) and ONNX files (.onnx).
         Tensors are exchanged as NumPy .npy files.
         """,
-        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self, CompressCommand.self]
+        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self, CompressCommand.self, ServeCommand.self, QueryCommand.self]
     )
 }

@@ -96,7 +96,15 @@ extension CLITests {
         let (p, err) = try launch("/usr/bin/systemd-socket-activate",
                                   ["-l", sock, "--fdname=api", try binary.path, "serve", "--socket", d + "/ignored.sock",
                                    "--models", d + "/models", "--state-dir", d + "/var"])
-        XCTAssertTrue(try waitHealthy(sock), "daemon answers on the passed socket")
+        // A raw request, not `query`: the first connection is what makes systemd-socket-activate
+        // exec the daemon, and a client process spawned at that moment is not reaped reliably
+        // by Foundation's Process here.
+        var answer = ""
+        for _ in 0..<200 where !answer.hasPrefix("HTTP/1.1 200") {
+            answer = rawGet(sock, "/v1/health")
+            if answer.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200"), "daemon answers on the passed socket: \(answer)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: d + "/ignored.sock"), "--socket is ignored under activation")
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
@@ -137,6 +145,28 @@ extension CLITests {
         let (status, verify) = try run("/usr/bin/systemd-analyze", ["verify", d + "/edge-assistant.service", d + "/edge-assistant.socket"])
         let problems = verify.split(separator: "\n").filter { $0.contains("edge-assistant") }
         XCTAssertTrue(status == 0 && problems.isEmpty, verify)
+    }
+
+    /// One GET over the Unix socket with plain POSIX calls; the raw response (empty on failure).
+    private func rawGet(_ path: String, _ target: String) -> String {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard ok == 0 else { return "" }
+        var tv = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET \(target) HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)
+        guard write(fd, request, request.count) == request.count else { return "" }
+        var out: [UInt8] = [], buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func run(_ exe: String, _ args: [String]) throws -> (Int32, String) {

@@ -84,6 +84,13 @@ final class ConfigLoaderTests: XCTestCase {
         }
     }
 
+    /// docs/config.example.yaml lists every key with its default: it must parse to the defaults.
+    func testExampleConfigIsTheDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = try ConfigLoader.load(path: root.appendingPathComponent("docs/config.example.yaml").path)
+        XCTAssertEqual(example, DaemonConfig())
+    }
+
     func testFileAndOverrides() throws {
         let tmp = try TempDir()
         let path = tmp.path("c.yaml")

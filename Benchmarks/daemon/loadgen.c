@@ -3,6 +3,7 @@
 // Prints round-trip p50/p99 (µs) and requests per second.
 //   cc -O2 -pthread -o loadgen loadgen.c
 //   ./loadgen SOCKET [connections=1] [seconds=5] [path=/v1/health]
+#define _GNU_SOURCE  // strcasestr
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -1,13 +1,15 @@
 # EdgeAssistant — build, run and test on a fresh Debian 12 machine.
-#   make run    install what is missing, build release, start the engine demo
+#   make run    install what is missing, build release, start the daemon in the foreground
+#   make install / make uninstall   binary, systemd units, sysusers/tmpfiles (PREFIX, DESTDIR)
 #   make test   install what is missing, run the whole test suite
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libasound2-dev libsqlite3-dev pkg-config libjpeg62-turbo-dev libpng-dev
 # Test-only: ONNX backend test data (conformance), ONNX Runtime (checks that it runs our exports;
 # never a runtime dependency), the aarch64 toolchain + qemu for NEON kernels, the TTS engines the
-# speech-data and voice tests synthesize words with; `wyoming` is the reference Wyoming client.
-APT_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3-pip espeak-ng flite
+# speech-data and voice tests synthesize words with; `wyoming` is the reference Wyoming client;
+# systemd: systemd-analyze (unit checks) and systemd-socket-activate (socket activation test).
+APT_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3-pip espeak-ng flite systemd
 PIP_TEST_PACKAGES := onnx onnxruntime numpy pycocotools wyoming
 # Tools that generate training data (`make models`): the TTS engines of the speech data set.
 # The generator's tests call them too, hence also in APT_TEST_PACKAGES.
@@ -19,15 +21,41 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/edge-assistant
 DEMO_MODEL := models/demo/tiny-detector.edge
 
-.PHONY: run test deps test-deps build proto clean install-check models-deps speech-data
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSTEMD_UNIT_DIR ?= /etc/systemd/system
+SYSUSERS_DIR ?= /usr/lib/sysusers.d
+TMPFILES_DIR ?= /usr/lib/tmpfiles.d
 
+.PHONY: run test deps test-deps build proto clean install-check install uninstall models-deps speech-data
+
+# The daemon in the foreground on ./run/edge-assistant.sock (state ./var, models ./models).
+# Try it from another shell: ./.build/release/edge-assistant query status
 run: deps build
 	@mkdir -p run var
-	@echo "== EdgeAssistant engine demo (the daemon lands with issue 5) =="
-	$(BIN) info $(DEMO_MODEL)
-	$(BIN) bench $(DEMO_MODEL) --runs 50
-	@python3 -c 'import numpy' 2>/dev/null && python3 -c 'import numpy as np; np.save("run/demo-input.npy", np.random.default_rng(0).standard_normal((1,3,128,128)).astype(np.float32))' \
-	  && $(BIN) run $(DEMO_MODEL) --input image=run/demo-input.npy --output-dir run/demo-output || true
+	exec $(BIN) serve --socket run/edge-assistant.sock --state-dir var --models models
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/edge-assistant
+	install -d $(DESTDIR)$(PREFIX)/share/edge-assistant/models
+	cp -r models/. $(DESTDIR)$(PREFIX)/share/edge-assistant/models/
+	sed 's|/usr/local|$(PREFIX)|g' systemd/edge-assistant.service > edge-assistant.service.tmp
+	install -D -m 0644 edge-assistant.service.tmp $(DESTDIR)$(SYSTEMD_UNIT_DIR)/edge-assistant.service
+	rm -f edge-assistant.service.tmp
+	install -D -m 0644 systemd/edge-assistant.socket $(DESTDIR)$(SYSTEMD_UNIT_DIR)/edge-assistant.socket
+	install -D -m 0644 systemd/edge-assistant.sysusers $(DESTDIR)$(SYSUSERS_DIR)/edge-assistant.conf
+	install -D -m 0644 systemd/edge-assistant.tmpfiles $(DESTDIR)$(TMPFILES_DIR)/edge-assistant.conf
+	install -D -m 0644 docs/config.example.yaml $(DESTDIR)/etc/edge-assistant/config.yaml.example
+	@[ -n "$(DESTDIR)" ] || { systemd-sysusers edge-assistant.conf 2>/dev/null || true; systemd-tmpfiles --create edge-assistant.conf 2>/dev/null || true; systemctl daemon-reload 2>/dev/null || true; }
+
+uninstall:
+	-@[ -n "$(DESTDIR)" ] || systemctl disable --now edge-assistant.socket edge-assistant.service 2>/dev/null || true
+	rm -f $(DESTDIR)$(PREFIX)/bin/edge-assistant
+	rm -rf $(DESTDIR)$(PREFIX)/share/edge-assistant
+	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/edge-assistant.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/edge-assistant.socket
+	rm -f $(DESTDIR)$(SYSUSERS_DIR)/edge-assistant.conf $(DESTDIR)$(TMPFILES_DIR)/edge-assistant.conf
+	rm -f $(DESTDIR)/etc/edge-assistant/config.yaml.example
+	-@[ -n "$(DESTDIR)" ] || systemctl daemon-reload 2>/dev/null || true
 
 build:
 	$(SWIFT) build -c release --product edge-assistant

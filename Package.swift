@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C micro-kernels with runtime CPU dispatch (AVX-512, AVX2+FMA, NEON, scalar reference).
@@ -66,6 +70,20 @@ let package = Package(
             name: "EdgeTrain",
             dependencies: ["EdgeRuntime", "CEdgeKernels"]
         ),
+        // The daemon core: HTTP/1.1 + JSON over a Unix socket (SwiftNIO), limits, peer
+        // credentials, model catalog and levels, metrics, systemd integration, config.
+        .target(
+            name: "EdgeServer",
+            dependencies: [
+                "EdgeRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "EdgeAssistantCLI",
             dependencies: [
@@ -79,6 +97,7 @@ let package = Package(
                 "EdgeVisionData",
                 "EdgeAudio",
                 "EdgeVoice",
+                "EdgeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -206,6 +225,15 @@ let package = Package(
         .testTarget(
             name: "EdgeVoiceTests",
             dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
+        ),
+        .testTarget(
+            name: "EdgeServerTests",
+            dependencies: [
+                "EdgeServer", "EdgeRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `edge-assistant`: the daemon and the toolchain around it, in one binary.
 @main
-struct EdgeAssistant: ParsableCommand {
+struct EdgeAssistant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge-assistant",
         abstract: "On-device inference engine and assistant daemon for Linux edge boxes.",
@@ -14,6 +14,7 @@ struct EdgeAssistant: ParsableCommand {
             InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self,
             CompressCommand.self, DataCommand.self, GovernorCommand.self,
             TrainCommand.self, TrainBenchCommand.self, DistillCommand.self, VoiceCLI.self,
+            ServeCommand.self, QueryCommand.self,
         ]
     )
 }

@@ -83,7 +83,12 @@ public final class TrainGraph: @unchecked Sendable {
             }
             values.append(feed)
         }
-        for step in steps { values.append(try step.layer.forward(step.inputs.map { values[$0] }, ctx)) }
+        ctx.profile?.prepare(layers)
+        for (i, step) in steps.enumerated() {
+            let t0 = ctx.profile == nil ? 0 : LayerTimes.now()
+            values.append(try step.layer.forward(step.inputs.map { values[$0] }, ctx))
+            ctx.profile?.addForward(i, LayerTimes.now() - t0)
+        }
         return values
     }
 
@@ -98,10 +103,12 @@ public final class TrainGraph: @unchecked Sendable {
             guard let dy = grads[out] else { continue }
             grads[out] = nil // free early
             let needs = step.inputs.map { $0 >= inputs.count || !inputs[$0].integer }
+            let t0 = ctx.profile == nil ? 0 : LayerTimes.now()
             let dx = step.layer.backward(dy, inputs: step.inputs.map { values[$0] }, output: values[out], needs: needs, ctx)
             for (j, id) in step.inputs.enumerated() where needs[j] {
                 if let g = dx[j] { add(g, to: &grads[id]) }
             }
+            ctx.profile?.addBackward(i, LayerTimes.now() - t0)
         }
         return Array(grads[0..<inputs.count])
     }

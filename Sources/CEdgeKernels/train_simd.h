@@ -1,0 +1,166 @@
+/*
+ * train_simd.h — vector bodies of the training primitives (ek__train_ops), written once with
+ * GCC/Clang vector extensions and instantiated per ISA by the including file, which defines:
+ *   EKT_VW      lanes per vector (AVX-512: 16, AVX2: 8, NEON: 8 = two q registers)
+ *   EKT_TARGET  function attribute enabling the ISA (empty on AArch64, where NEON is baseline)
+ *   EKT_OPS     name of the ek__train_ops table to define
+ * Reductions keep two vector accumulators (FMA latency) and add lanes in a fixed order, so a
+ * result depends only on the ISA. The scalar tail follows the reference formulas.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+typedef float ekt_vf __attribute__((vector_size(EKT_VW * 4)));
+typedef int32_t ekt_vi __attribute__((vector_size(EKT_VW * 4)));
+
+#define EKT_FN static inline __attribute__((always_inline)) EKT_TARGET
+#define EKT_API static EKT_TARGET
+
+EKT_FN ekt_vf ekt_ld(const float *p) {
+    ekt_vf v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+EKT_FN void ekt_st(float *p, ekt_vf v) { memcpy(p, &v, sizeof v); }
+EKT_FN ekt_vf ekt_set(float s) {
+    ekt_vf v;
+    for (int i = 0; i < EKT_VW; i++) v[i] = s;
+    return v;
+}
+EKT_FN float ekt_hsum(ekt_vf v) {
+    float s = 0.0f;
+    for (int i = 0; i < EKT_VW; i++) s += v[i];
+    return s;
+}
+/* m ? a : b lane-wise (m from a comparison: all ones or zero). */
+EKT_FN ekt_vf ekt_blend(ekt_vi m, ekt_vf a, ekt_vf b) { return (ekt_vf)((m & (ekt_vi)a) | (~m & (ekt_vi)b)); }
+
+EKT_API float vsum(const float *x, int64_t n) {
+    ekt_vf a0 = ekt_set(0.0f), a1 = a0;
+    int64_t i = 0;
+    for (; i + 2 * EKT_VW <= n; i += 2 * EKT_VW) {
+        a0 += ekt_ld(x + i);
+        a1 += ekt_ld(x + i + EKT_VW);
+    }
+    for (; i + EKT_VW <= n; i += EKT_VW) a0 += ekt_ld(x + i);
+    float s = ekt_hsum(a0 + a1);
+    for (; i < n; i++) s += x[i];
+    return s;
+}
+
+EKT_API float vsumsq_centered(const float *x, int64_t n, float mu) {
+    const ekt_vf m = ekt_set(mu);
+    ekt_vf a0 = ekt_set(0.0f), a1 = a0;
+    int64_t i = 0;
+    for (; i + 2 * EKT_VW <= n; i += 2 * EKT_VW) {
+        const ekt_vf d0 = ekt_ld(x + i) - m, d1 = ekt_ld(x + i + EKT_VW) - m;
+        a0 += d0 * d0;
+        a1 += d1 * d1;
+    }
+    for (; i + EKT_VW <= n; i += EKT_VW) {
+        const ekt_vf d = ekt_ld(x + i) - m;
+        a0 += d * d;
+    }
+    float s = ekt_hsum(a0 + a1);
+    for (; i < n; i++) s += (x[i] - mu) * (x[i] - mu);
+    return s;
+}
+
+EKT_API float vdot(const float *a, const float *b, int64_t n) {
+    ekt_vf a0 = ekt_set(0.0f), a1 = a0;
+    int64_t i = 0;
+    for (; i + 2 * EKT_VW <= n; i += 2 * EKT_VW) {
+        a0 += ekt_ld(a + i) * ekt_ld(b + i);
+        a1 += ekt_ld(a + i + EKT_VW) * ekt_ld(b + i + EKT_VW);
+    }
+    for (; i + EKT_VW <= n; i += EKT_VW) a0 += ekt_ld(a + i) * ekt_ld(b + i);
+    float s = ekt_hsum(a0 + a1);
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+EKT_API void vaxpy(float a, const float *x, float *y, int64_t n) {
+    const ekt_vf av = ekt_set(a);
+    int64_t i = 0;
+    for (; i + EKT_VW <= n; i += EKT_VW) ekt_st(y + i, ekt_ld(y + i) + av * ekt_ld(x + i));
+    for (; i < n; i++) y[i] += a * x[i];
+}
+
+EKT_API void vaffine(const float *x, float *y, int64_t n, float s, float b) {
+    const ekt_vf sv = ekt_set(s), bv = ekt_set(b);
+    int64_t i = 0;
+    for (; i + EKT_VW <= n; i += EKT_VW) ekt_st(y + i, ekt_ld(x + i) * sv + bv);
+    for (; i < n; i++) y[i] = x[i] * s + b;
+}
+
+EKT_API void vbn_sums(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {
+    const ekt_vf m = ekt_set(mu);
+    ekt_vf a = ekt_set(0.0f), b = a;
+    int64_t i = 0;
+    for (; i + EKT_VW <= n; i += EKT_VW) {
+        const ekt_vf d = ekt_ld(dy + i);
+        a += d;
+        b += d * (ekt_ld(x + i) - m);
+    }
+    float sa = ekt_hsum(a), sb = ekt_hsum(b);
+    for (; i < n; i++) {
+        sa += dy[i];
+        sb += dy[i] * (x[i] - mu);
+    }
+    *sum_dy = sa;
+    *sum_dy_xc = sb;
+}
+
+EKT_API void vbn_dx(const float *x, const float *dy, float *dx, int64_t n, float mu, float k, float cy, float cx) {
+    const ekt_vf m = ekt_set(mu), kv = ekt_set(k), cyv = ekt_set(cy), cxv = ekt_set(cx);
+    int64_t i = 0;
+    for (; i + EKT_VW <= n; i += EKT_VW) ekt_st(dx + i, kv * (ekt_ld(dy + i) - cyv - (ekt_ld(x + i) - m) * cxv));
+    for (; i < n; i++) dx[i] = k * (dy[i] - cy - (x[i] - mu) * cx);
+}
+
+/* Lane-wise derivative for the kinds ek__act_backward_supported accepts. */
+EKT_FN ekt_vf ekt_dact(ekt_vf x, ekt_vf y, ek_activation act) {
+    const ekt_vf one = ekt_set(1.0f), zero = ekt_set(0.0f);
+    switch (act.kind) {
+    case EK_ACT_RELU: return ekt_blend(x > zero, one, zero);
+    case EK_ACT_CLIP: return ekt_blend((x > ekt_set(act.alpha)) & (x < ekt_set(act.beta)), one, zero);
+    case EK_ACT_LEAKY_RELU: return ekt_blend(x < zero, ekt_set(act.alpha), one);
+    case EK_ACT_SIGMOID: return y * (one - y);
+    case EK_ACT_TANH: return one - y * y;
+    case EK_ACT_HARD_SWISH: {
+        ekt_vf d = x / ekt_set(3.0f) + ekt_set(0.5f);
+        d = ekt_blend(x >= ekt_set(3.0f), one, d);
+        return ekt_blend(x <= ekt_set(-3.0f), zero, d);
+    }
+    default: return one;
+    }
+}
+
+EKT_API int vact_backward(const float *x, const float *y, const float *dy, float *dx, size_t n, ek_activation act) {
+    /* kind and pointers validated by ek_activation_backward */
+    const int uses_y = act.kind == EK_ACT_SIGMOID || act.kind == EK_ACT_TANH;
+    const int uses_x = !uses_y && act.kind != EK_ACT_NONE;
+    const ekt_vf zero = ekt_set(0.0f);
+    size_t i = 0;
+    for (; i + EKT_VW <= n; i += EKT_VW) {
+        const ekt_vf xv = uses_x ? ekt_ld(x + i) : zero, yv = uses_y ? ekt_ld(y + i) : zero;
+        ekt_st(dx + i, ekt_ld(dy + i) * ekt_dact(xv, yv, act));
+    }
+    if (i < n) {
+        /* tail through a zero-padded vector so it uses the same formulas */
+        float xb[EKT_VW] = {0}, yb[EKT_VW] = {0}, db[EKT_VW] = {0};
+        const size_t r = n - i;
+        if (uses_x) memcpy(xb, x + i, r * sizeof(float));
+        if (uses_y) memcpy(yb, y + i, r * sizeof(float));
+        memcpy(db, dy + i, r * sizeof(float));
+        ekt_st(db, ekt_ld(db) * ekt_dact(ekt_ld(xb), ekt_ld(yb), act));
+        memcpy(dx + i, db, r * sizeof(float));
+    }
+    return 0;
+}
+
+const ek__train_ops EKT_OPS = {
+    .sum = vsum, .sumsq_centered = vsumsq_centered, .dot = vdot, .axpy = vaxpy, .affine = vaffine,
+    .bn_sums = vbn_sums, .bn_dx = vbn_dx, .act_backward = vact_backward,
+};

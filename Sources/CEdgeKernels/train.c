@@ -7,6 +7,9 @@
 #include "internal.h"
 
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 static const ek__train_ops *ops(void) { return ek__impl()->train; }
 
@@ -190,4 +193,15 @@ void ek_conv2d_depthwise_backward(const float *x, const float *w, const float *d
         dw_backward_flat(x, w, dy, dx, dw, g, multiplier, scratch);
     else
         dw_backward_direct(x, w, dy, dx, dw, g, multiplier);
+}
+
+int ek_keep_heap(size_t mmap_threshold) {
+#if defined(__GLIBC__)
+    if (mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold) != 1) return -1;
+    if (mallopt(M_TRIM_THRESHOLD, 0x7fffffff) != 1) return -1;
+    return 0;
+#else
+    (void)mmap_threshold;
+    return -1;
+#endif
 }

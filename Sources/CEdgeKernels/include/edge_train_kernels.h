@@ -56,6 +56,13 @@ void ek_conv2d_depthwise_backward(const float *x, const float *w, const float *d
 /** col2im, the adjoint of ek_im2col: dx[c, ih, iw] += col[(c·kh + i)·kw + j][oh·out_w + ow]. */
 void ek_col2im(const float *col, float *dx, const ek_conv2d_geometry *g);
 
+/**
+ * Makes the C allocator serve blocks up to `mmap_threshold` bytes from its heap and never trim it,
+ * so large buffers freed by one training step are reused by the next without page faults
+ * (glibc mallopt; at most 32 MB there). Process-wide. Returns 0, or −1 where unsupported.
+ */
+int ek_keep_heap(size_t mmap_threshold);
+
 #ifdef __cplusplus
 }
 #endif

@@ -52,44 +52,33 @@ public final class Activation: Layer {
     }
 
     public func forward(_ inputs: [TTensor], _ ctx: RunContext) throws(EdgeError) -> TTensor {
-        var y = TTensor(shape: inputs[0].shape)
+        var y = TTensor(uninitializedShape: inputs[0].shape)
+        let act = kernel
         inputs[0].data.withUnsafeBufferPointer { x in
-            y.data.withUnsafeMutableBufferPointer { p in ek_activation_apply(x.baseAddress!, p.baseAddress!, p.count, kernel) }
+            y.data.withUnsafeMutableBufferPointer { p in
+                ctx.pool.parallelSlices(p.count) { lo, hi in ek_activation_apply(x.baseAddress! + lo, p.baseAddress! + lo, hi - lo, act) }
+            }
         }
         return y
     }
 
     public func backward(_ dy: TTensor, inputs: [TTensor], output: TTensor, needs: [Bool], _ ctx: RunContext) -> [TTensor?] {
-        var dx = dy
-        let k = kind
+        var dx = TTensor(uninitializedShape: dy.shape)
+        let act = kernel
         inputs[0].data.withUnsafeBufferPointer { x in
             output.data.withUnsafeBufferPointer { y in
-                dx.data.withUnsafeMutableBufferPointer { d in
-                    // One loop per kind so each vectorises (no switch per element).
-                    switch k {
-                    case .relu: Self.gate(x.baseAddress!, d.baseAddress!, d.count, lo: 0, hi: .infinity)
-                    case .relu6: Self.gate(x.baseAddress!, d.baseAddress!, d.count, lo: 0, hi: 6)
-                    case .sigmoid: for i in 0..<d.count { d[i] *= y[i] * (1 - y[i]) }
-                    case .tanh: for i in 0..<d.count { d[i] *= 1 - y[i] * y[i] }
-                    case .hardSwish: for i in 0..<d.count { d[i] *= k.derivative(x: x[i], y: y[i]) }
+                dy.data.withUnsafeBufferPointer { g in
+                    dx.data.withUnsafeMutableBufferPointer { d in
+                        ctx.pool.parallelSlices(d.count) { lo, hi in
+                            // Every ActivationKind maps to a kind the kernel implements, with x and y given.
+                            let status = ek_activation_backward(x.baseAddress! + lo, y.baseAddress! + lo, g.baseAddress! + lo, d.baseAddress! + lo, hi - lo, act)
+                            precondition(status == 0, "ek_activation_backward rejected \(act.kind)")
+                        }
                     }
                 }
             }
         }
         return [dx]
-    }
-
-    /// d[i] = lo < x[i] < hi ? d[i] : 0, sixteen lanes at a time (a scalar select loop does not vectorise).
-    static func gate(_ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int, lo: Float, hi: Float) {
-        var i = 0
-        while i + 16 <= n {
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            var dv = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD16<Float>.self)
-            dv.replace(with: 0, where: (xv .<= lo) .| (xv .>= hi))
-            UnsafeMutableRawPointer(d + i).storeBytes(of: dv, as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < n { if !(x[i] > lo && x[i] < hi) { d[i] = 0 }; i += 1 }
     }
 
     public func export(_ inputs: [String], output: String, into graph: GraphBuilder) throws(EdgeError) {

@@ -102,6 +102,10 @@ typedef struct {
     void (*bn_sums)(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc);
     void (*bn_dx)(const float *x, const float *dy, float *dx, int64_t n, float mu, float k, float cy, float cx);
     int (*act_backward)(const float *x, const float *y, const float *dy, float *dx, size_t n, ek_activation act);
+    /* out[t] += Σ_{p<n} a[p]·b[p + off[t]] for t < taps (a read once per group of taps) */
+    void (*taps_dot)(const float *a, const float *b, const int32_t *off, int taps, int64_t n, float *out);
+    /* dst[p] += Σ_{t<taps} w[t]·src[p + off[t]] for p < n (one load/store of dst per vector) */
+    void (*taps_gather)(const float *src, const int32_t *off, const float *w, int taps, float *dst, int64_t n);
 } ek__train_ops;
 
 typedef struct {

@@ -99,10 +99,13 @@ void ek_col2im(const float *col, float *dx, const ek_conv2d_geometry *g) {
     }
 }
 
-/* Padded-plane layout of the stride-1 path: pitch wp, hp rows, plus one spare row for the over-read
- * of the last output row's tail columns (which meet zero dy and add nothing). */
+/* Padded-plane layout of the stride-1 path: x and dx planes with pitch wp and hp rows plus one spare
+ * row (the last output row's tail columns over-read it; they meet zero dy and add nothing), and dy
+ * with the same pitch, zero columns past out_w and off_max zeros on both sides (the dx gather reads
+ * dy at negative tap offsets). */
+#define EK__DWB_MAX_TAPS 64
 typedef struct {
-    int64_t wp, hp, len, dy_len;
+    int64_t wp, hp, len, dy_len, off_max;
 } dw_flat_layout;
 
 static dw_flat_layout flat_layout(const ek_conv2d_geometry *g) {
@@ -113,25 +116,40 @@ static dw_flat_layout flat_layout(const ek_conv2d_geometry *g) {
     l.hp = need_h > data_h ? need_h : data_h;
     l.len = (l.hp + 1) * l.wp;
     l.dy_len = g->out_h * l.wp;
+    l.off_max = (g->kernel_h - 1) * g->dilation_h * l.wp + (g->kernel_w - 1) * g->dilation_w;
     return l;
 }
 
-size_t ek_conv2d_depthwise_backward_scratch(const ek_conv2d_geometry *g) {
-    if (g->stride_h != 1 || g->stride_w != 1) return 0;
-    const dw_flat_layout l = flat_layout(g);
-    return (size_t)(2 * l.len + l.dy_len);
+static int flat_path(const ek_conv2d_geometry *g) {
+    return g->stride_h == 1 && g->stride_w == 1 && g->kernel_h * g->kernel_w <= EK__DWB_MAX_TAPS;
 }
 
-/* Stride 1: per input channel, x and (per output channel) dy are laid out with pitch wp, so each
- * tap's dw is one dot product and its dx one axpy over out_h·wp contiguous values. */
+size_t ek_conv2d_depthwise_backward_scratch(const ek_conv2d_geometry *g) {
+    if (!flat_path(g)) return 0;
+    const dw_flat_layout l = flat_layout(g);
+    return (size_t)(2 * l.len + l.dy_len + 2 * l.off_max);
+}
+
+/* Stride 1: per input channel, x and (per output channel) dy are laid out with pitch wp, so every
+ * tap's dw is a dot product over out_h·wp contiguous values (ops->taps_dot reads dy once per four
+ * taps) and dx a gather dx[q] += Σ_t w[t]·dy[q − off[t]] (ops->taps_gather: one store per value). */
 static void dw_backward_flat(const float *x, const float *w, const float *dy, float *dx, float *dw,
                              const ek_conv2d_geometry *g, int64_t mult, float *scratch) {
     const ek__train_ops *o = ops();
     const dw_flat_layout l = flat_layout(g);
-    float *xp = scratch, *dxp = scratch + l.len, *dyp = scratch + 2 * l.len;
-    const int64_t kk = g->kernel_h * g->kernel_w, in_plane = g->in_h * g->in_w, out_plane = g->out_h * g->out_w;
-    const int64_t n = l.dy_len;
-    memset(dyp, 0, (size_t)n * sizeof(float));
+    float *xp = scratch, *dxp = scratch + l.len, *dyb = scratch + 2 * l.len, *dyp = dyb + l.off_max;
+    const int kk = (int)(g->kernel_h * g->kernel_w);
+    const int64_t in_plane = g->in_h * g->in_w, out_plane = g->out_h * g->out_w, n = l.dy_len;
+    int32_t off[EK__DWB_MAX_TAPS], goff[EK__DWB_MAX_TAPS];
+    for (int64_t i = 0; i < g->kernel_h; i++)
+        for (int64_t j = 0; j < g->kernel_w; j++) {
+            const int64_t t = i * g->kernel_w + j;
+            off[t] = (int32_t)(i * g->dilation_h * l.wp + j * g->dilation_w);
+            goff[t] = (int32_t)(l.off_max - off[t]);
+        }
+    /* dx positions reached by some tap: q = q' + off with q' < n */
+    const int64_t nx = n + l.off_max < l.len ? n + l.off_max : l.len;
+    memset(dyb, 0, (size_t)(n + 2 * l.off_max) * sizeof(float));
     for (int64_t c = 0; c < g->channels; c++) {
         memset(xp, 0, (size_t)l.len * sizeof(float));
         const float *xc = x + c * in_plane;
@@ -142,13 +160,8 @@ static void dw_backward_flat(const float *x, const float *w, const float *dy, fl
             const int64_t oc = c * mult + m;
             const float *dyc = dy + oc * out_plane;
             for (int64_t r = 0; r < g->out_h; r++) memcpy(dyp + r * l.wp, dyc + r * g->out_w, (size_t)g->out_w * sizeof(float));
-            for (int64_t i = 0; i < g->kernel_h; i++) {
-                for (int64_t j = 0; j < g->kernel_w; j++) {
-                    const int64_t off = i * g->dilation_h * l.wp + j * g->dilation_w, t = oc * kk + i * g->kernel_w + j;
-                    dw[t] += o->dot(dyp, xp + off, n);
-                    if (dx) o->axpy(w[t], dyp, dxp + off, n);
-                }
-            }
+            o->taps_dot(dyp, xp, off, kk, n, dw + oc * kk);
+            if (dx) o->taps_gather(dyb, goff, w + oc * kk, kk, dxp, nx);
         }
         if (!dx) continue;
         float *dxc = dx + c * in_plane;
@@ -189,7 +202,7 @@ static void dw_backward_direct(const float *x, const float *w, const float *dy, 
 
 void ek_conv2d_depthwise_backward(const float *x, const float *w, const float *dy, float *dx, float *dw,
                                   const ek_conv2d_geometry *g, int64_t multiplier, float *scratch) {
-    if (g->stride_h == 1 && g->stride_w == 1 && scratch)
+    if (flat_path(g) && scratch)
         dw_backward_flat(x, w, dy, dx, dw, g, multiplier, scratch);
     else
         dw_backward_direct(x, w, dy, dx, dw, g, multiplier);

@@ -75,7 +75,20 @@ static int act_backward_ref(const float *x, const float *y, const float *dy, flo
     return 0;
 }
 
+static void taps_dot_ref(const float *a, const float *b, const int32_t *off, int taps, int64_t n, float *out) {
+    for (int t = 0; t < taps; t++) out[t] += dot_ref(a, b + off[t], n);
+}
+
+static void taps_gather_ref(const float *src, const int32_t *off, const float *w, int taps, float *dst, int64_t n) {
+    for (int64_t p = 0; p < n; p++) {
+        float s = dst[p];
+        for (int t = 0; t < taps; t++) s += w[t] * src[p + off[t]];
+        dst[p] = s;
+    }
+}
+
 const ek__train_ops ek__train_scalar = {
     .sum = sum_ref, .sumsq_centered = sumsq_centered_ref, .dot = dot_ref, .axpy = axpy_ref, .affine = affine_ref,
     .bn_sums = bn_sums_ref, .bn_dx = bn_dx_ref, .act_backward = act_backward_ref,
+    .taps_dot = taps_dot_ref, .taps_gather = taps_gather_ref,
 };

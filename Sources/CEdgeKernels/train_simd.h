@@ -160,7 +160,45 @@ EKT_API int vact_backward(const float *x, const float *y, const float *dy, float
     return 0;
 }
 
+/* Up to four taps per pass over a: four accumulators, a loaded once per vector. */
+EKT_API void vtaps_dot(const float *a, const float *b, const int32_t *off, int taps, int64_t n, float *out) {
+    for (int t0 = 0; t0 < taps; t0 += 4) {
+        const int g = taps - t0 < 4 ? taps - t0 : 4;
+        const float *b0 = b + off[t0], *b1 = b + off[t0 + (g > 1)], *b2 = b + off[t0 + (g > 2 ? 2 : 0)],
+                    *b3 = b + off[t0 + (g > 3 ? 3 : 0)];
+        ekt_vf a0 = ekt_set(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        int64_t i = 0;
+        for (; i + EKT_VW <= n; i += EKT_VW) {
+            const ekt_vf av = ekt_ld(a + i);
+            a0 += av * ekt_ld(b0 + i);
+            a1 += av * ekt_ld(b1 + i);
+            a2 += av * ekt_ld(b2 + i);
+            a3 += av * ekt_ld(b3 + i);
+        }
+        float s[4] = {ekt_hsum(a0), ekt_hsum(a1), ekt_hsum(a2), ekt_hsum(a3)};
+        const float *bs[4] = {b0, b1, b2, b3};
+        for (; i < n; i++)
+            for (int k = 0; k < 4; k++) s[k] += a[i] * bs[k][i];
+        for (int k = 0; k < g; k++) out[t0 + k] += s[k];
+    }
+}
+
+EKT_API void vtaps_gather(const float *src, const int32_t *off, const float *w, int taps, float *dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + EKT_VW <= n; i += EKT_VW) {
+        ekt_vf acc = ekt_ld(dst + i);
+        for (int t = 0; t < taps; t++) acc += ekt_set(w[t]) * ekt_ld(src + i + off[t]);
+        ekt_st(dst + i, acc);
+    }
+    for (; i < n; i++) {
+        float s = dst[i];
+        for (int t = 0; t < taps; t++) s += w[t] * src[i + off[t]];
+        dst[i] = s;
+    }
+}
+
 const ek__train_ops EKT_OPS = {
     .sum = vsum, .sumsq_centered = vsumsq_centered, .dot = vdot, .axpy = vaxpy, .affine = vaffine,
     .bn_sums = vbn_sums, .bn_dx = vbn_dx, .act_backward = vact_backward,
+    .taps_dot = vtaps_dot, .taps_gather = vtaps_gather,
 };

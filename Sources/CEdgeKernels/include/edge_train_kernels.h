@@ -47,7 +47,8 @@ size_t ek_conv2d_depthwise_backward_scratch(const ek_conv2d_geometry *g);
  * Gradients of a depthwise conv (ek_conv2d_depthwise layout; output channel oc reads input channel
  * oc / multiplier) for one image: dx (NULL: not needed) += ∂L/∂input, dw += ∂L/∂weights, from
  * x [channels, in_h, in_w], w [channels·multiplier, kh, kw], dy [channels·multiplier, out_h, out_w].
- * Stride 1 runs on padded planes (long contiguous dot/axpy loops); other strides on direct loops.
+ * Stride 1 (up to 64 taps) runs on padded planes (long contiguous dot/gather loops); other strides
+ * on direct loops.
  * scratch: ek_conv2d_depthwise_backward_scratch(g) floats.
  */
 void ek_conv2d_depthwise_backward(const float *x, const float *w, const float *dy, float *dx, float *dw,

@@ -98,7 +98,7 @@ typedef struct {
     float (*sumsq_centered)(const float *x, int64_t n, float mu);               /* Σ (x − mu)² */
     float (*dot)(const float *a, const float *b, int64_t n);
     void (*axpy)(float a, const float *x, float *y, int64_t n);                 /* y += a·x */
-    void (*affine)(const float *x, float *y, int64_t n, float s, float b);       /* y = x·s + b */
+    void (*affine)(const float *x, float *y, int64_t n, float s, float b, float lo, float hi); /* y = clamp(x·s + b) */
     void (*bn_sums)(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc);
     void (*bn_dx)(const float *x, const float *dy, float *dx, int64_t n, float mu, float k, float cy, float cx);
     int (*act_backward)(const float *x, const float *y, const float *dy, float *dx, size_t n, ek_activation act);

@@ -30,9 +30,10 @@ void ek_channel_moments(const float *x, int64_t n, int64_t stride, int64_t plane
     *var = (float)(s2 / m);
 }
 
-void ek_channel_affine(const float *x, float *y, int64_t n, int64_t stride, int64_t plane, float scale, float shift) {
+void ek_channel_affine(const float *x, float *y, int64_t n, int64_t stride, int64_t plane, float scale, float shift,
+                       float lo, float hi) {
     const ek__train_ops *o = ops();
-    for (int64_t i = 0; i < n; i++) o->affine(x + i * stride, y + i * stride, plane, scale, shift);
+    for (int64_t i = 0; i < n; i++) o->affine(x + i * stride, y + i * stride, plane, scale, shift, lo, hi);
 }
 
 void ek_bn_backward_sums(const float *x, const float *dy, int64_t n, int64_t stride, int64_t plane, float mean,
@@ -74,15 +75,20 @@ static void valid_range(int64_t out, int64_t size, int64_t stride, int64_t pad, 
     *hi = h;
 }
 
+/* Output rows [r[0], r[1]) and columns [r[2], r[3]) whose tap (i, j) lands inside the input. */
+static void tap_window(const ek_conv2d_geometry *g, int64_t i, int64_t j, int64_t r[4]) {
+    valid_range(g->out_h, g->in_h, g->stride_h, g->pad_top, i * g->dilation_h, &r[0], &r[1]);
+    valid_range(g->out_w, g->in_w, g->stride_w, g->pad_left, j * g->dilation_w, &r[2], &r[3]);
+}
+
 void ek_col2im(const float *col, float *dx, const ek_conv2d_geometry *g) {
     const int64_t plane = g->out_h * g->out_w;
     for (int64_t c = 0; c < g->channels; c++) {
         for (int64_t i = 0; i < g->kernel_h; i++) {
-            int64_t rlo, rhi;
-            valid_range(g->out_h, g->in_h, g->stride_h, g->pad_top, i * g->dilation_h, &rlo, &rhi);
             for (int64_t j = 0; j < g->kernel_w; j++) {
-                int64_t clo, chi;
-                valid_range(g->out_w, g->in_w, g->stride_w, g->pad_left, j * g->dilation_w, &clo, &chi);
+                int64_t r[4];
+                tap_window(g, i, j, r);
+                const int64_t rlo = r[0], rhi = r[1], clo = r[2], chi = r[3];
                 const float *row = col + ((c * g->kernel_h + i) * g->kernel_w + j) * plane;
                 for (int64_t y = rlo; y < rhi; y++) {
                     const int64_t ih = y * g->stride_h - g->pad_top + i * g->dilation_h;
@@ -178,11 +184,10 @@ static void dw_backward_direct(const float *x, const float *w, const float *dy, 
         const float *xc = x + c * in_plane, *dyc = dy + oc * g->out_h * g->out_w;
         float *dxc = dx ? dx + c * in_plane : NULL;
         for (int64_t i = 0; i < g->kernel_h; i++) {
-            int64_t rlo, rhi;
-            valid_range(g->out_h, g->in_h, g->stride_h, g->pad_top, i * g->dilation_h, &rlo, &rhi);
             for (int64_t j = 0; j < g->kernel_w; j++) {
-                int64_t clo, chi;
-                valid_range(g->out_w, g->in_w, g->stride_w, g->pad_left, j * g->dilation_w, &clo, &chi);
+                int64_t r[4];
+                tap_window(g, i, j, r);
+                const int64_t rlo = r[0], rhi = r[1], clo = r[2], chi = r[3];
                 const float wt = w[oc * kk + i * g->kernel_w + j];
                 float acc = 0.0f;
                 for (int64_t y = rlo; y < rhi; y++) {

@@ -29,8 +29,12 @@ static void axpy_ref(float a, const float *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
 }
 
-static void affine_ref(const float *x, float *y, int64_t n, float s, float b) {
-    for (int64_t i = 0; i < n; i++) y[i] = x[i] * s + b;
+static void affine_ref(const float *x, float *y, int64_t n, float s, float b, float lo, float hi) {
+    for (int64_t i = 0; i < n; i++) {
+        float v = x[i] * s + b;
+        v = v < lo ? lo : v;
+        y[i] = v > hi ? hi : v;
+    }
 }
 
 static void bn_sums_ref(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {

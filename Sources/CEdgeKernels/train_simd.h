@@ -87,11 +87,19 @@ EKT_API void vaxpy(float a, const float *x, float *y, int64_t n) {
     for (; i < n; i++) y[i] += a * x[i];
 }
 
-EKT_API void vaffine(const float *x, float *y, int64_t n, float s, float b) {
-    const ekt_vf sv = ekt_set(s), bv = ekt_set(b);
+EKT_API void vaffine(const float *x, float *y, int64_t n, float s, float b, float lo, float hi) {
+    const ekt_vf sv = ekt_set(s), bv = ekt_set(b), lov = ekt_set(lo), hiv = ekt_set(hi);
     int64_t i = 0;
-    for (; i + EKT_VW <= n; i += EKT_VW) ekt_st(y + i, ekt_ld(x + i) * sv + bv);
-    for (; i < n; i++) y[i] = x[i] * s + b;
+    for (; i + EKT_VW <= n; i += EKT_VW) {
+        ekt_vf v = ekt_ld(x + i) * sv + bv;
+        v = ekt_blend(v < lov, lov, v);
+        ekt_st(y + i, ekt_blend(v > hiv, hiv, v));
+    }
+    for (; i < n; i++) {
+        float v = x[i] * s + b;
+        v = v < lo ? lo : v;
+        y[i] = v > hi ? hi : v;
+    }
 }
 
 EKT_API void vbn_sums(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {

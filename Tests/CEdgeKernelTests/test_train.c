@@ -50,7 +50,7 @@ int ekt_train_batchnorm(int verbose) {
                 const double scale = (double)(n * plane) * 1e-5;
                 if (!ekt_close(a, sdy, scale + 1e-5) || !ekt_close(b, sdx, 2 * scale + 1e-5))
                     ekt_fail(&c, "%s bn sums plane %lld: %g %g want %g %g", ek_isa_name(isas[k]), (long long)plane, a, b, sdy, sdx);
-                ek_channel_affine(xc, y + ci * plane, n, stride, plane, 0.7f, -0.3f);
+                ek_channel_affine(xc, y + ci * plane, n, stride, plane, 0.7f, -0.3f, -INFINITY, INFINITY);
                 const float kk = 1.3f, cy = 0.05f, cx = -0.2f;
                 ek_bn_backward_dx(xc, dc, y + ci * plane, n, stride, plane, (float)m, kk, cy, cx);
                 for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) {
@@ -61,13 +61,18 @@ int ekt_train_batchnorm(int verbose) {
                 }
                 ekt_count(4 + n * plane);
             }
-            /* affine on its own (y = x·s + b, in place allowed) */
-            memcpy(y, x, sizeof(float) * total);
-            ek_channel_affine(y, y, n, stride, plane, -1.5f, 0.25f);
-            for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++)
-                if (!rel_close(y[i * stride + p], (double)x[i * stride + p] * -1.5 + 0.25, 1e-6))
-                    ekt_fail(&c, "%s affine [%lld]", ek_isa_name(isas[k]), (long long)(i * stride + p));
-            ekt_count(n * plane);
+            /* affine on its own (y = clamp(x·s + b), in place allowed): no clamp, ReLU, ReLU6 */
+            const float los[3] = {-INFINITY, 0.0f, 0.0f}, his[3] = {INFINITY, INFINITY, 6.0f};
+            for (int a = 0; a < 3; a++) {
+                memcpy(y, x, sizeof(float) * total);
+                ek_channel_affine(y, y, n, stride, plane, -3.5f, 0.25f, los[a], his[a]);
+                for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) {
+                    const double want = fmin(fmax((double)x[i * stride + p] * -3.5 + 0.25, los[a]), his[a]);
+                    if (!rel_close(y[i * stride + p], want, 1e-6))
+                        ekt_fail(&c, "%s affine clamp %d [%lld]: %g want %g", ek_isa_name(isas[k]), a, (long long)(i * stride + p), y[i * stride + p], want);
+                }
+                ekt_count(n * plane);
+            }
         }
         free(x);
         free(dy);

@@ -21,8 +21,10 @@ extern "C" {
 /** Mean and biased variance (two passes: mean, then Σ(x − mean)²) of one channel. */
 void ek_channel_moments(const float *x, int64_t n, int64_t stride, int64_t plane, float *mean, float *var);
 
-/** y = x·scale + shift over one channel (y may equal x). */
-void ek_channel_affine(const float *x, float *y, int64_t n, int64_t stride, int64_t plane, float scale, float shift);
+/** y = clamp(x·scale + shift, lo, hi) over one channel (y may equal x): batch norm with a fused
+ *  ReLU (lo 0) / ReLU6 (lo 0, hi 6); ±INFINITY for no clamp. */
+void ek_channel_affine(const float *x, float *y, int64_t n, int64_t stride, int64_t plane, float scale, float shift,
+                       float lo, float hi);
 
 /** Batch-norm backward sums of one channel: *sum_dy = Σ dy, *sum_dy_xc = Σ dy·(x − mean). */
 void ek_bn_backward_sums(const float *x, const float *dy, int64_t n, int64_t stride, int64_t plane, float mean,

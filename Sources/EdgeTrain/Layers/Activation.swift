@@ -51,7 +51,21 @@ public final class Activation: Layer {
         }
     }
 
+    /// Set by `TrainGraph` when the producing batch norm already applied this activation: forward
+    /// passes its input through. Backward is unchanged: ReLU/ReLU6 gates read the same from y as from x.
+    var fusedIntoInput = false
+
+    /// The clamp range of a ReLU or ReLU6 (nil for other kinds: they are not fused).
+    var clampRange: (lo: Float, hi: Float)? {
+        switch kind {
+        case .relu: (0, .infinity)
+        case .relu6: (0, 6)
+        default: nil
+        }
+    }
+
     public func forward(_ inputs: [TTensor], _ ctx: RunContext) throws(EdgeError) -> TTensor {
+        if fusedIntoInput { return inputs[0] }
         var y = TTensor(uninitializedShape: inputs[0].shape)
         let act = kernel
         inputs[0].data.withUnsafeBufferPointer { x in

@@ -5,6 +5,7 @@ import EdgeRuntime
 /// Train mode normalises with the batch statistics (biased variance) and updates the running
 /// ones (unbiased variance, momentum 0.1, as PyTorch); eval mode uses the running statistics.
 /// Exported as an inference BatchNormalization, which the graph optimiser folds into the conv.
+/// Statistics and backward run one channel per pool task on the `ek_channel_*` / `ek_bn_*` kernels.
 public final class BatchNorm: Layer {
     public let name: String
     public let channels: Int
@@ -15,6 +16,9 @@ public final class BatchNorm: Layer {
     // Cached by forward for backward: 1/σ used, and the batch mean (empty after an eval forward).
     private var savedMean: [Float] = []
     private var invStd: [Float] = []
+    /// Clamp range of a ReLU / ReLU6 fused into this layer's output by `TrainGraph` (the Activation
+    /// layer then passes the value through); nil: plain batch norm.
+    var fusedClamp: (lo: Float, hi: Float)?
 
     public init(name: String, channels: Int) {
         self.name = name
@@ -62,6 +66,7 @@ public final class BatchNorm: Layer {
         }
         invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
         let (g, b, s) = (gamma.value, beta.value, invStd)
+        let (clampLo, clampHi) = fusedClamp ?? (-.infinity, .infinity)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 ctx.pool.parallelFor(channels) { lo, hi in
@@ -69,7 +74,7 @@ public final class BatchNorm: Layer {
                         // y = (x − μ)·σ⁻¹·γ + β as one affine map per channel.
                         let scale = s[c] * g[c]
                         ek_channel_affine(xp.baseAddress! + c * plane, yp.baseAddress! + c * plane, Int64(n), Int64(stride), Int64(plane),
-                                          scale, b[c] - mean[c] * scale)
+                                          scale, b[c] - mean[c] * scale, clampLo, clampHi)
                     }
                 }
             }

@@ -17,6 +17,7 @@
 #define EK_INTERNAL_H
 
 #include "edge_kernels.h"
+#include "edge_train_kernels.h"
 
 #include <stdint.h>
 #include <stddef.h>
@@ -99,8 +100,8 @@ typedef struct {
     float (*dot)(const float *a, const float *b, int64_t n);
     void (*axpy)(float a, const float *x, float *y, int64_t n);                 /* y += a·x */
     void (*affine)(const float *x, float *y, int64_t n, float s, float b, float lo, float hi); /* y = clamp(x·s + b) */
-    void (*bn_sums)(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc);
-    void (*bn_dx)(const float *x, const float *dy, float *dx, int64_t n, float mu, float k, float cy, float cx);
+    void (*bn_sums)(const float *x, const float *dy, ek_gate gate, int64_t n, float mu, float *sum_dy, float *sum_dy_xc);
+    void (*bn_dx)(const float *x, const float *dy, ek_gate gate, float *dx, int64_t n, float mu, float k, float cy, float cx);
     int (*act_backward)(const float *x, const float *y, const float *dy, float *dx, size_t n, ek_activation act);
     /* out[t] += Σ_{p<n} a[p]·b[p + off[t]] for t < taps (a read once per group of taps) */
     void (*taps_dot)(const float *a, const float *b, const int32_t *off, int taps, int64_t n, float *out);

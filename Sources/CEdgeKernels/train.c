@@ -36,13 +36,14 @@ void ek_channel_affine(const float *x, float *y, int64_t n, int64_t stride, int6
     for (int64_t i = 0; i < n; i++) o->affine(x + i * stride, y + i * stride, plane, scale, shift, lo, hi);
 }
 
-void ek_bn_backward_sums(const float *x, const float *dy, int64_t n, int64_t stride, int64_t plane, float mean,
-                         float *sum_dy, float *sum_dy_xc) {
+void ek_bn_backward_sums(const float *x, const float *dy, ek_gate gate, int64_t n, int64_t stride, int64_t plane,
+                         float mean, float *sum_dy, float *sum_dy_xc) {
     const ek__train_ops *o = ops();
     double a = 0.0, b = 0.0;
     for (int64_t i = 0; i < n; i++) {
         float pa, pb;
-        o->bn_sums(x + i * stride, dy + i * stride, plane, mean, &pa, &pb);
+        const ek_gate gi = {gate.y ? gate.y + i * stride : NULL, gate.lo, gate.hi};
+        o->bn_sums(x + i * stride, dy + i * stride, gi, plane, mean, &pa, &pb);
         a += pa;
         b += pb;
     }
@@ -50,10 +51,13 @@ void ek_bn_backward_sums(const float *x, const float *dy, int64_t n, int64_t str
     *sum_dy_xc = (float)b;
 }
 
-void ek_bn_backward_dx(const float *x, const float *dy, float *dx, int64_t n, int64_t stride, int64_t plane, float mean,
-                       float k, float cy, float cx) {
+void ek_bn_backward_dx(const float *x, const float *dy, ek_gate gate, float *dx, int64_t n, int64_t stride, int64_t plane,
+                       float mean, float k, float cy, float cx) {
     const ek__train_ops *o = ops();
-    for (int64_t i = 0; i < n; i++) o->bn_dx(x + i * stride, dy + i * stride, dx + i * stride, plane, mean, k, cy, cx);
+    for (int64_t i = 0; i < n; i++) {
+        const ek_gate gi = {gate.y ? gate.y + i * stride : NULL, gate.lo, gate.hi};
+        o->bn_dx(x + i * stride, dy + i * stride, gi, dx + i * stride, plane, mean, k, cy, cx);
+    }
 }
 
 int ek_activation_backward(const float *x, const float *y, const float *dy, float *dx, size_t n, ek_activation act) {

@@ -37,18 +37,24 @@ static void affine_ref(const float *x, float *y, int64_t n, float s, float b, fl
     }
 }
 
-static void bn_sums_ref(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {
+/* dy[i] through the gate (0 where the fused activation was flat). */
+static inline float gated(const float *dy, ek_gate gate, int64_t i) {
+    return !gate.y || (gate.y[i] > gate.lo && gate.y[i] < gate.hi) ? dy[i] : 0.0f;
+}
+
+static void bn_sums_ref(const float *x, const float *dy, ek_gate gate, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {
     float a = 0.0f, b = 0.0f;
     for (int64_t i = 0; i < n; i++) {
-        a += dy[i];
-        b += dy[i] * (x[i] - mu);
+        const float d = gated(dy, gate, i);
+        a += d;
+        b += d * (x[i] - mu);
     }
     *sum_dy = a;
     *sum_dy_xc = b;
 }
 
-static void bn_dx_ref(const float *x, const float *dy, float *dx, int64_t n, float mu, float k, float cy, float cx) {
-    for (int64_t i = 0; i < n; i++) dx[i] = k * (dy[i] - cy - (x[i] - mu) * cx);
+static void bn_dx_ref(const float *x, const float *dy, ek_gate gate, float *dx, int64_t n, float mu, float k, float cy, float cx) {
+    for (int64_t i = 0; i < n; i++) dx[i] = k * (gated(dy, gate, i) - cy - (x[i] - mu) * cx);
 }
 
 /* The derivative of one activation at input x / output y. */

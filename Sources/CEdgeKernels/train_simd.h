@@ -102,29 +102,41 @@ EKT_API void vaffine(const float *x, float *y, int64_t n, float s, float b, floa
     }
 }
 
-EKT_API void vbn_sums(const float *x, const float *dy, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {
+/* dy through the fused activation's gate, lane-wise and for one tail value. */
+EKT_FN ekt_vf ekt_gated(const float *dy, ek_gate gate, int64_t i) {
+    const ekt_vf d = ekt_ld(dy + i);
+    if (!gate.y) return d;
+    const ekt_vf y = ekt_ld(gate.y + i);
+    return ekt_blend((y > ekt_set(gate.lo)) & (y < ekt_set(gate.hi)), d, ekt_set(0.0f));
+}
+EKT_FN float ekt_gated1(const float *dy, ek_gate gate, int64_t i) {
+    return !gate.y || (gate.y[i] > gate.lo && gate.y[i] < gate.hi) ? dy[i] : 0.0f;
+}
+
+EKT_API void vbn_sums(const float *x, const float *dy, ek_gate gate, int64_t n, float mu, float *sum_dy, float *sum_dy_xc) {
     const ekt_vf m = ekt_set(mu);
     ekt_vf a = ekt_set(0.0f), b = a;
     int64_t i = 0;
     for (; i + EKT_VW <= n; i += EKT_VW) {
-        const ekt_vf d = ekt_ld(dy + i);
+        const ekt_vf d = ekt_gated(dy, gate, i);
         a += d;
         b += d * (ekt_ld(x + i) - m);
     }
     float sa = ekt_hsum(a), sb = ekt_hsum(b);
     for (; i < n; i++) {
-        sa += dy[i];
-        sb += dy[i] * (x[i] - mu);
+        const float d = ekt_gated1(dy, gate, i);
+        sa += d;
+        sb += d * (x[i] - mu);
     }
     *sum_dy = sa;
     *sum_dy_xc = sb;
 }
 
-EKT_API void vbn_dx(const float *x, const float *dy, float *dx, int64_t n, float mu, float k, float cy, float cx) {
+EKT_API void vbn_dx(const float *x, const float *dy, ek_gate gate, float *dx, int64_t n, float mu, float k, float cy, float cx) {
     const ekt_vf m = ekt_set(mu), kv = ekt_set(k), cyv = ekt_set(cy), cxv = ekt_set(cx);
     int64_t i = 0;
-    for (; i + EKT_VW <= n; i += EKT_VW) ekt_st(dx + i, kv * (ekt_ld(dy + i) - cyv - (ekt_ld(x + i) - m) * cxv));
-    for (; i < n; i++) dx[i] = k * (dy[i] - cy - (x[i] - mu) * cx);
+    for (; i + EKT_VW <= n; i += EKT_VW) ekt_st(dx + i, kv * (ekt_gated(dy, gate, i) - cyv - (ekt_ld(x + i) - m) * cxv));
+    for (; i < n; i++) dx[i] = k * (ekt_gated1(dy, gate, i) - cy - (x[i] - mu) * cx);
 }
 
 /* Lane-wise derivative for the kinds ek__act_backward_supported accepts. */

@@ -1,7 +1,7 @@
 /*
  * test_train.c — conformance of the training kernels (edge_train_kernels.h) on every ISA against
  * double-precision references: batch-norm moments / affine / backward sums and dx, activation
- * derivatives (including the gate boundaries), depthwise-conv gradients (stride 1 padded-plane
+ * derivatives (including the gate boundaries), batch-norm backward through a fused ReLU/ReLU6 gate, depthwise-conv gradients (stride 1 padded-plane
  * path and the direct path, multipliers, dilation, asymmetric padding, accumulate semantics) and
  * col2im (the adjoint of im2col: <im2col(x), c> = <x, col2im(c)>).
  */
@@ -28,38 +28,50 @@ int ekt_train_batchnorm(int verbose) {
         float *x = malloc(sizeof(float) * total), *dy = malloc(sizeof(float) * total), *y = malloc(sizeof(float) * total);
         fill(&r, x, total, -2.0f, 3.0f);
         fill(&r, dy, total, -1.0f, 1.0f);
+        float *gy = malloc(sizeof(float) * total);
+        fill(&r, gy, total, -2.0f, 8.0f);
+        for (int64_t i = 0; i < total; i += 5) gy[i] = (i / 5) % 2 ? 6.0f : 0.0f;
         for (int k = 0; k < nisa; k++) {
             ek_set_isa(isas[k]);
             for (int64_t ci = 0; ci < ch; ci++) {
                 const float *xc = x + ci * plane, *dc = dy + ci * plane;
-                double m = 0, v = 0, sdy = 0, sdx = 0;
+                double m = 0, v = 0;
                 for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) m += xc[i * stride + p];
                 m /= (double)(n * plane);
-                for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) {
-                    const double d = xc[i * stride + p] - m;
-                    v += d * d;
-                    sdy += dc[i * stride + p];
-                    sdx += dc[i * stride + p] * d;
-                }
+                for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) v += (xc[i * stride + p] - m) * (xc[i * stride + p] - m);
                 v /= (double)(n * plane);
-                float mean, var, a, b;
+                float mean, var;
                 ek_channel_moments(xc, n, stride, plane, &mean, &var);
                 if (!rel_close(mean, m, 1e-5) || !rel_close(var, v, 1e-5))
                     ekt_fail(&c, "%s moments plane %lld: %g %g want %g %g", ek_isa_name(isas[k]), (long long)plane, mean, var, m, v);
-                ek_bn_backward_sums(xc, dc, n, stride, plane, (float)m, &a, &b);
-                const double scale = (double)(n * plane) * 1e-5;
-                if (!ekt_close(a, sdy, scale + 1e-5) || !ekt_close(b, sdx, 2 * scale + 1e-5))
-                    ekt_fail(&c, "%s bn sums plane %lld: %g %g want %g %g", ek_isa_name(isas[k]), (long long)plane, a, b, sdy, sdx);
-                ek_channel_affine(xc, y + ci * plane, n, stride, plane, 0.7f, -0.3f, -INFINITY, INFINITY);
-                const float kk = 1.3f, cy = 0.05f, cx = -0.2f;
-                ek_bn_backward_dx(xc, dc, y + ci * plane, n, stride, plane, (float)m, kk, cy, cx);
-                for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) {
-                    const int64_t q = i * stride + p;
-                    const double want = kk * ((double)dc[q] - cy - ((double)xc[q] - (float)m) * cx);
-                    if (!rel_close(y[ci * plane + q], want, 1e-5))
-                        ekt_fail(&c, "%s bn dx [%lld]: %g want %g", ek_isa_name(isas[k]), (long long)q, y[ci * plane + q], want);
+                ekt_count(2);
+                /* backward without a gate, with a ReLU gate and with a ReLU6 gate (gy holds exact 0 and 6) */
+                const ek_gate gates[3] = {{NULL, 0, 0}, {gy + ci * plane, 0.0f, INFINITY}, {gy + ci * plane, 0.0f, 6.0f}};
+                for (int gi = 0; gi < 3; gi++) {
+                    const ek_gate gate = gates[gi];
+                    double sdy = 0, sdx = 0;
+                    for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) {
+                        const int64_t q = i * stride + p;
+                        const double g = !gate.y || (gate.y[q] > gate.lo && gate.y[q] < gate.hi) ? dc[q] : 0.0;
+                        sdy += g;
+                        sdx += g * (xc[q] - m);
+                    }
+                    float a, b;
+                    ek_bn_backward_sums(xc, dc, gate, n, stride, plane, (float)m, &a, &b);
+                    const double scale = (double)(n * plane) * 1e-5;
+                    if (!ekt_close(a, sdy, scale + 1e-5) || !ekt_close(b, sdx, 2 * scale + 1e-5))
+                        ekt_fail(&c, "%s bn sums gate %d plane %lld: %g %g want %g %g", ek_isa_name(isas[k]), gi, (long long)plane, a, b, sdy, sdx);
+                    const float kk = 1.3f, cy = 0.05f, cx = -0.2f;
+                    ek_bn_backward_dx(xc, dc, gate, y + ci * plane, n, stride, plane, (float)m, kk, cy, cx);
+                    for (int64_t i = 0; i < n; i++) for (int64_t p = 0; p < plane; p++) {
+                        const int64_t q = i * stride + p;
+                        const double g = !gate.y || (gate.y[q] > gate.lo && gate.y[q] < gate.hi) ? dc[q] : 0.0;
+                        const double want = kk * (g - cy - ((double)xc[q] - (float)m) * cx);
+                        if (!rel_close(y[ci * plane + q], want, 1e-5))
+                            ekt_fail(&c, "%s bn dx gate %d [%lld]: %g want %g", ek_isa_name(isas[k]), gi, (long long)q, y[ci * plane + q], want);
+                    }
+                    ekt_count(2 + n * plane);
                 }
-                ekt_count(4 + n * plane);
             }
             /* affine on its own (y = clamp(x·s + b), in place allowed): no clamp, ReLU, ReLU6 */
             const float los[3] = {-INFINITY, 0.0f, 0.0f}, his[3] = {INFINITY, INFINITY, 6.0f};
@@ -77,6 +89,7 @@ int ekt_train_batchnorm(int verbose) {
         free(x);
         free(dy);
         free(y);
+        free(gy);
     }
     ek_set_isa(prev);
     return ekt_done(&c);

@@ -26,13 +26,23 @@ void ek_channel_moments(const float *x, int64_t n, int64_t stride, int64_t plane
 void ek_channel_affine(const float *x, float *y, int64_t n, int64_t stride, int64_t plane, float scale, float shift,
                        float lo, float hi);
 
-/** Batch-norm backward sums of one channel: *sum_dy = Σ dy, *sum_dy_xc = Σ dy·(x − mean). */
-void ek_bn_backward_sums(const float *x, const float *dy, int64_t n, int64_t stride, int64_t plane, float mean,
-                         float *sum_dy, float *sum_dy_xc);
+/**
+ * Gate of a ReLU / ReLU6 fused after a batch norm: the gradient reaching the batch norm is
+ * dy where lo < y < hi and 0 elsewhere (y: the activated output, same layout as dy).
+ * y = NULL: no gate.
+ */
+typedef struct {
+    const float *y;
+    float lo, hi;
+} ek_gate;
 
-/** Batch-norm input gradient of one channel: dx = k·(dy − cy − (x − mean)·cx) (dx may equal dy). */
-void ek_bn_backward_dx(const float *x, const float *dy, float *dx, int64_t n, int64_t stride, int64_t plane, float mean,
-                       float k, float cy, float cx);
+/** Batch-norm backward sums of one channel, with g = gated dy: *sum_dy = Σ g, *sum_dy_xc = Σ g·(x − mean). */
+void ek_bn_backward_sums(const float *x, const float *dy, ek_gate gate, int64_t n, int64_t stride, int64_t plane,
+                         float mean, float *sum_dy, float *sum_dy_xc);
+
+/** Batch-norm input gradient of one channel: dx = k·(g − cy − (x − mean)·cx), g = gated dy (dx may equal dy). */
+void ek_bn_backward_dx(const float *x, const float *dy, ek_gate gate, float *dx, int64_t n, int64_t stride, int64_t plane,
+                       float mean, float k, float cy, float cx);
 
 /**
  * dx = dy · act'(x) for n contiguous values (dx may equal dy). x is the activation's input, y its

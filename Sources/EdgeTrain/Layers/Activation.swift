@@ -51,8 +51,8 @@ public final class Activation: Layer {
         }
     }
 
-    /// Set by `TrainGraph` when the producing batch norm already applied this activation: forward
-    /// passes its input through. Backward is unchanged: ReLU/ReLU6 gates read the same from y as from x.
+    /// Set by `TrainGraph` when the producing batch norm already applied this activation: forward and
+    /// backward pass their input through (the batch norm's backward applies the gate).
     var fusedIntoInput = false
 
     /// The clamp range of a ReLU or ReLU6 (nil for other kinds: they are not fused).
@@ -77,6 +77,7 @@ public final class Activation: Layer {
     }
 
     public func backward(_ dy: TTensor, inputs: [TTensor], output: TTensor, needs: [Bool], _ ctx: RunContext) -> [TTensor?] {
+        if fusedIntoInput { return [dy] }
         var dx = TTensor(uninitializedShape: dy.shape)
         let act = kernel
         inputs[0].data.withUnsafeBufferPointer { x in

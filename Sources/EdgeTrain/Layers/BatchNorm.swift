@@ -91,25 +91,19 @@ public final class BatchNorm: Layer {
         let (g, s) = (gamma.value, invStd)
         var sumDy = [Float](repeating: 0, count: channels), sumDyXc = sumDy
         var dx = TTensor(uninitializedShape: x.shape)
-        x.data.withUnsafeBufferPointer { xp in
-            dy.data.withUnsafeBufferPointer { dp in
-                dx.data.withUnsafeMutableBufferPointer { op in
-                    sumDy.withUnsafeMutableBufferPointer { sp in
-                        sumDyXc.withUnsafeMutableBufferPointer { sxp in
-                            ctx.pool.parallelFor(channels) { lo, hi in
-                                for c in lo..<hi {
-                                    let off = c * plane
-                                    ek_bn_backward_sums(xp.baseAddress! + off, dp.baseAddress! + off, Int64(n), Int64(stride), Int64(plane), mean[c],
-                                                        sp.baseAddress! + c, sxp.baseAddress! + c)
-                                    // Train: dx = γ·σ⁻¹/m · (m·dy − Σdy − x̂·Σ(dy·x̂)); eval: dx = γ·σ⁻¹·dy.
-                                    // With x̂ = (x − μ)·σ⁻¹: dx = γσ⁻¹·(dy − Σdy/m − (x − μ)·σ⁻²·Σdy(x − μ)/m).
-                                    let (cy, cx) = training ? (sp[c] / m, sxp[c] * s[c] * s[c] / m) : (0, 0)
-                                    ek_bn_backward_dx(xp.baseAddress! + off, dp.baseAddress! + off, op.baseAddress! + off, Int64(n), Int64(stride), Int64(plane),
-                                                      mean[c], g[c] * s[c], cy, cx)
-                                }
-                            }
-                        }
-                    }
+        // A fused ReLU/ReLU6 passed dy through: gate it here by this layer's (activated) output.
+        let (gateLo, gateHi) = fusedClamp ?? (0, 0)
+        let gated = fusedClamp != nil
+        withPointers(x, output, dy, &dx, &sumDy, &sumDyXc) { xp, yp, dp, op, sp, sxp in
+            ctx.pool.parallelFor(channels) { lo, hi in
+                for c in lo..<hi {
+                    let off = c * plane
+                    let gate = ek_gate(y: gated ? yp + off : nil, lo: gateLo, hi: gateHi)
+                    ek_bn_backward_sums(xp + off, dp + off, gate, Int64(n), Int64(stride), Int64(plane), mean[c], sp + c, sxp + c)
+                    // Train: dx = γ·σ⁻¹/m · (m·dy − Σdy − x̂·Σ(dy·x̂)); eval: dx = γ·σ⁻¹·dy.
+                    // With x̂ = (x − μ)·σ⁻¹: dx = γσ⁻¹·(dy − Σdy/m − (x − μ)·σ⁻²·Σdy(x − μ)/m).
+                    let (cy, cx) = training ? (sp[c] / m, sxp[c] * s[c] * s[c] / m) : (0, 0)
+                    ek_bn_backward_dx(xp + off, dp + off, gate, op + off, Int64(n), Int64(stride), Int64(plane), mean[c], g[c] * s[c], cy, cx)
                 }
             }
         }
@@ -118,6 +112,25 @@ public final class BatchNorm: Layer {
             beta.grad[c] += sumDy[c]
         }
         return [dx]
+    }
+
+    /// Base pointers of the backward pass's arrays (three read, three written).
+    private func withPointers(_ x: TTensor, _ y: TTensor, _ dy: TTensor, _ dx: inout TTensor, _ s1: inout [Float], _ s2: inout [Float],
+                              _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+                                       UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeBufferPointer { yp in
+                dy.data.withUnsafeBufferPointer { dp in
+                    dx.data.withUnsafeMutableBufferPointer { op in
+                        s1.withUnsafeMutableBufferPointer { a in
+                            s2.withUnsafeMutableBufferPointer { b in
+                                body(xp.baseAddress!, yp.baseAddress!, dp.baseAddress!, op.baseAddress!, a.baseAddress!, b.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public func export(_ inputs: [String], output: String, into graph: GraphBuilder) throws(EdgeError) {

@@ -1,30 +1,9 @@
 import CEdgeKernels
 import EdgeRuntime
 
-/// Pointwise activations with their derivatives.
+/// Pointwise activations (forward `ek_activation_apply`, backward `ek_activation_backward`).
 public enum ActivationKind: String, Sendable, CaseIterable {
     case relu, relu6, hardSwish = "hardswish", sigmoid, tanh
-
-    func apply(_ x: Float) -> Float {
-        switch self {
-        case .relu: max(x, 0)
-        case .relu6: min(max(x, 0), 6)
-        case .hardSwish: x * min(max(x / 6 + 0.5, 0), 1)
-        case .sigmoid: 1 / (1 + expf(-x))
-        case .tanh: tanhf(x)
-        }
-    }
-
-    /// dy/dx from the input x and the output y.
-    func derivative(x: Float, y: Float) -> Float {
-        switch self {
-        case .relu: x > 0 ? 1 : 0
-        case .relu6: x > 0 && x < 6 ? 1 : 0
-        case .hardSwish: x <= -3 ? 0 : (x >= 3 ? 1 : x / 3 + 0.5)
-        case .sigmoid: y * (1 - y)
-        case .tanh: 1 - y * y
-        }
-    }
 }
 
 /// An activation layer (any input shape).
@@ -110,6 +89,3 @@ public final class Activation: Layer {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

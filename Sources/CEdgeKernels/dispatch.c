@@ -29,7 +29,7 @@
 const ek__isa_impl ek__impl_scalar = {
     .isa = EK_ISA_SCALAR, .mr = 6, .nr = 16, .mc = 72, .kc = 256, .nc = 2048,
     .ukernel = ek__ukernel_scalar, .smallm = ek__smallm_scalar, .act = ek__act_scalar, .softmax_row = ek__softmax_row_scalar,
-    .dw3x3 = NULL,
+    .dw3x3 = NULL, .train = &ek__train_scalar,
 };
 
 #if defined(__x86_64__)
@@ -38,13 +38,14 @@ const ek__isa_impl ek__impl_avx2 = {
     .ukernel = ek__ukernel_avx2, .smallm = ek__smallm_avx2, .act = ek__act_avx2, .softmax_row = ek__softmax_row_avx2,
     .dw3x3 = ek__dw3x3_avx2,
     .dwflat = ek__dwflat_avx2, .deint = ek__deint_avx2, .rows_act = ek__rows_act_avx2,
+    .train = &ek__train_avx2,
 };
 const ek__isa_impl ek__impl_avx512 = {
     .isa = EK_ISA_AVX512, .mr = 12, .nr = 32, .mc = 96, .kc = 256, .nc = 2048,
     .ukernel = ek__ukernel_avx512, .smallm = ek__smallm_avx512, .act = ek__act_avx512, .softmax_row = ek__softmax_row_avx512,
     .dw3x3 = ek__dw3x3_avx512,
     .dwflat = ek__dwflat_avx512, .deint = ek__deint_avx512, .rows_act = ek__rows_act_avx512,
-    .convflat8 = ek__convflat8_avx512, .dwsame = ek__dwsame_avx512,
+    .convflat8 = ek__convflat8_avx512, .dwsame = ek__dwsame_avx512, .train = &ek__train_avx512,
 };
 
 static int g_has_sse42;
@@ -76,6 +77,7 @@ const ek__isa_impl ek__impl_neon = {
     .ukernel = ek__ukernel_neon, .smallm = ek__smallm_neon, .act = ek__act_neon, .softmax_row = ek__softmax_row_neon,
     .dw3x3 = ek__dw3x3_neon,
     .dwflat = ek__dwflat_neon, .deint = ek__deint_neon, .rows_act = ek__rows_act_neon,
+    .train = &ek__train_neon,
 };
 static int g_has_arm_crc;
 int ek__cpu_has_arm_crc(void) { return g_has_arm_crc; }

@@ -17,6 +17,7 @@
 #define EK_INTERNAL_H
 
 #include "edge_kernels.h"
+#include "edge_train_kernels.h"
 
 #include <stdint.h>
 #include <stddef.h>
@@ -97,6 +98,23 @@ typedef void (*ek__deint_fn)(const float *src, int64_t n, float *even, float *od
  * implement act.kind (then the caller copies with kind NONE and applies impl->act). */
 typedef int (*ek__rows_act_fn)(const float *src, int64_t lds, float *out, int64_t rows, int64_t cols, ek_activation act);
 
+/* Contiguous-array primitives of the training kernels (edge_train_kernels.h): train.c drives them per
+ * plane / row; train_scalar.c is the reference, train_simd.h the vector bodies. */
+typedef struct {
+    float (*sum)(const float *x, int64_t n);
+    float (*sumsq_centered)(const float *x, int64_t n, float mu);               /* Σ (x − mu)² */
+    float (*dot)(const float *a, const float *b, int64_t n);
+    void (*axpy)(float a, const float *x, float *y, int64_t n);                 /* y += a·x */
+    void (*affine)(const float *x, float *y, int64_t n, float s, float b, float lo, float hi); /* y = clamp(x·s + b) */
+    void (*bn_sums)(const float *x, const float *dy, ek_gate gate, int64_t n, float mu, float *sum_dy, float *sum_dy_xc);
+    void (*bn_dx)(const float *x, const float *dy, ek_gate gate, float *dx, int64_t n, float mu, float k, float cy, float cx);
+    int (*act_backward)(const float *x, const float *y, const float *dy, float *dx, size_t n, ek_activation act);
+    /* out[t] += Σ_{p<n} a[p]·b[p + off[t]] for t < taps (a read once per group of taps) */
+    void (*taps_dot)(const float *a, const float *b, const int32_t *off, int taps, int64_t n, float *out);
+    /* dst[p] += Σ_{t<taps} w[t]·src[p + off[t]] for p < n (one load/store of dst per vector) */
+    void (*taps_gather)(const float *src, const int32_t *off, const float *w, int taps, float *dst, int64_t n);
+} ek__train_ops;
+
 typedef struct {
     int isa;
     int mr, nr;              /* micro-tile: mr multiple of 6, nr multiple of 16 */
@@ -111,7 +129,19 @@ typedef struct {
     ek__rows_act_fn rows_act;
     ek__convflat8_fn convflat8;  /* NULL: ek_conv2d_small_cin calls dwflat per output channel */
     ek__dwsame_fn dwsame;        /* NULL: stride-1 same-width depthwise takes the padded-plane path */
+    const ek__train_ops *train;  /* training primitives (never NULL) */
 } ek__isa_impl;
+
+extern const ek__train_ops ek__train_scalar;
+/** 1 if ek_activation_backward implements act.kind. */
+int ek__act_backward_supported(ek_activation act);
+#if defined(__x86_64__)
+extern const ek__train_ops ek__train_avx2;
+extern const ek__train_ops ek__train_avx512;
+#endif
+#if defined(__aarch64__)
+extern const ek__train_ops ek__train_neon;
+#endif
 
 /** Active implementation table (never NULL). */
 const ek__isa_impl *ek__impl(void);

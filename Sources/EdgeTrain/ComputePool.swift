@@ -11,6 +11,7 @@ public final class ComputePool: @unchecked Sendable {
     /// A pool of `threads` threads (1 = run on the caller only).
     public init(threads: Int) {
         self.threads = max(1, threads)
+        _ = TrainMemory.configured
         raw = self.threads > 1 ? ek_pool_create(Int32(self.threads)) : nil
     }
 
@@ -43,6 +44,19 @@ public final class ComputePool: @unchecked Sendable {
         let k = chunkCount(n)
         parallelFor(k) { lo, hi in
             for c in lo..<hi { body(c, n * c / k, n * (c + 1) / k) }
+        }
+    }
+
+    /// Calls `body(begin, end)` over [0, n) in one slice per thread when `n` is large enough to be
+    /// worth waking the workers (elementwise passes); slices start on 16-float boundaries.
+    public func parallelSlices(_ n: Int, minimumPerThread: Int = 16_384, _ body: (Int, Int) -> Void) {
+        let k = min(threads, max(1, n / max(minimumPerThread, 1)))
+        guard k > 1 else { if n > 0 { body(0, n) }; return }
+        parallelFor(k) { lo, hi in
+            for c in lo..<hi {
+                let b = (n * c / k) & ~15, e = c == k - 1 ? n : (n * (c + 1) / k) & ~15
+                if b < e { body(b, e) }
+            }
         }
     }
 

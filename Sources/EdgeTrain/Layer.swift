@@ -7,6 +7,8 @@ public final class RunContext: @unchecked Sendable {
     public let pool: ComputePool
     /// Seeded stream for dropout masks; advances every training step, so runs are reproducible.
     public var rng: SplitMix64
+    /// When set, the graph adds each layer's forward/backward wall time to it.
+    public var profile: LayerTimes?
 
     public init(training: Bool, pool: ComputePool, seed: UInt64 = 0) {
         self.training = training

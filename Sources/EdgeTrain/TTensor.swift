@@ -1,8 +1,9 @@
 import EdgeRuntime
 
 /// A dense float32 training tensor (row-major, NCHW for images). Training keeps values in Swift
-/// arrays: every step allocates its activations, which keeps the code simple and costs little
-/// next to the GEMMs. Integer inputs (category ids) are carried as exact small floats.
+/// arrays (value semantics, no aliasing); each step allocates its activations from the heap that
+/// `TrainMemory` keeps mapped, so after the first step no page is faulted in again.
+/// Integer inputs (category ids) are carried as exact small floats.
 public struct TTensor: Sendable, Equatable {
     public var shape: [Int]
     public var data: [Float]
@@ -11,6 +12,14 @@ public struct TTensor: Sendable, Equatable {
     public init(shape: [Int], value: Float = 0) {
         self.shape = shape
         self.data = [Float](repeating: value, count: shape.reduce(1, *))
+    }
+
+    /// A tensor of `shape` whose values the caller overwrites before reading (no zero fill: outputs
+    /// that a kernel writes completely skip a pass over memory).
+    public init(uninitializedShape shape: [Int]) {
+        self.shape = shape
+        let count = shape.reduce(1, *)
+        self.data = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// A tensor of `shape` with the given values (count must match).

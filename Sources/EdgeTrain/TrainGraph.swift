@@ -83,7 +83,13 @@ public final class TrainGraph: @unchecked Sendable {
             }
             values.append(feed)
         }
-        for step in steps { values.append(try step.layer.forward(step.inputs.map { values[$0] }, ctx)) }
+        fuseOnce()
+        ctx.profile?.prepare(layers)
+        for (i, step) in steps.enumerated() {
+            let t0 = ctx.profile == nil ? 0 : LayerTimes.now()
+            values.append(try step.layer.forward(step.inputs.map { values[$0] }, ctx))
+            ctx.profile?.addForward(i, LayerTimes.now() - t0)
+        }
         return values
     }
 
@@ -98,12 +104,35 @@ public final class TrainGraph: @unchecked Sendable {
             guard let dy = grads[out] else { continue }
             grads[out] = nil // free early
             let needs = step.inputs.map { $0 >= inputs.count || !inputs[$0].integer }
+            let t0 = ctx.profile == nil ? 0 : LayerTimes.now()
             let dx = step.layer.backward(dy, inputs: step.inputs.map { values[$0] }, output: values[out], needs: needs, ctx)
             for (j, id) in step.inputs.enumerated() where needs[j] {
                 if let g = dx[j] { add(g, to: &grads[id]) }
             }
+            ctx.profile?.addBackward(i, LayerTimes.now() - t0)
         }
         return Array(grads[0..<inputs.count])
+    }
+
+    private var fused = false
+
+    /// Fuses each ReLU/ReLU6 into the batch norm feeding it (one pass over memory instead of two)
+    /// when the batch-norm value has no other reader and is not a named output. Runs before the
+    /// first forward, after the graph is complete; values of a fused batch norm hold the activated result.
+    private func fuseOnce() {
+        guard !fused else { return }
+        fused = true
+        var readers = [Int](repeating: 0, count: shapes.count)
+        for step in steps { for id in step.inputs { readers[id] += 1 } }
+        let named = Set(outputs.map(\.id))
+        for step in steps {
+            guard let act = step.layer as? Activation, let range = act.clampRange, step.inputs.count == 1 else { continue }
+            let id = step.inputs[0]
+            guard id >= inputs.count, readers[id] == 1, !named.contains(id),
+                  let bn = steps[id - inputs.count].layer as? BatchNorm, bn.fusedClamp == nil else { continue }
+            bn.fusedClamp = range
+            act.fusedIntoInput = true
+        }
     }
 
     private func add(_ g: TTensor, to slot: inout TTensor?) {

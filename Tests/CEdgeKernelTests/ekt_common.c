@@ -159,6 +159,10 @@ int ekt_run_all(int verbose) {
     f += ekt_pool(verbose);
     f += ekt_crc32c(verbose);
     f += ekt_activations(verbose);
+    f += ekt_train_batchnorm(verbose);
+    f += ekt_train_activation(verbose);
+    f += ekt_train_depthwise(verbose);
+    f += ekt_col2im(verbose);
     f += ekt_softmax(verbose);
     f += ekt_pool2d(verbose);
     f += ekt_global_pool(verbose);

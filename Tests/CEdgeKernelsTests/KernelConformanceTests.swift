@@ -19,4 +19,8 @@ final class KernelConformanceTests: XCTestCase {
     func testPool2d() { assertConformance("pool2d", ekt_pool2d) }
     func testGlobalPool() { assertConformance("global_pool", ekt_global_pool) }
     func testCrc32c() { assertConformance("crc32c", ekt_crc32c) }
+    func testTrainBatchNorm() { assertConformance("train_batchnorm", ekt_train_batchnorm) }
+    func testTrainActivation() { assertConformance("train_activation", ekt_train_activation) }
+    func testTrainDepthwise() { assertConformance("train_depthwise", ekt_train_depthwise) }
+    func testCol2im() { assertConformance("col2im", ekt_col2im) }
 }

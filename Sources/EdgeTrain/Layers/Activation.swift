@@ -1,30 +1,9 @@
 import CEdgeKernels
 import EdgeRuntime
 
-/// Pointwise activations with their derivatives.
+/// Pointwise activations (forward `ek_activation_apply`, backward `ek_activation_backward`).
 public enum ActivationKind: String, Sendable, CaseIterable {
     case relu, relu6, hardSwish = "hardswish", sigmoid, tanh
-
-    func apply(_ x: Float) -> Float {
-        switch self {
-        case .relu: max(x, 0)
-        case .relu6: min(max(x, 0), 6)
-        case .hardSwish: x * min(max(x / 6 + 0.5, 0), 1)
-        case .sigmoid: 1 / (1 + expf(-x))
-        case .tanh: tanhf(x)
-        }
-    }
-
-    /// dy/dx from the input x and the output y.
-    func derivative(x: Float, y: Float) -> Float {
-        switch self {
-        case .relu: x > 0 ? 1 : 0
-        case .relu6: x > 0 && x < 6 ? 1 : 0
-        case .hardSwish: x <= -3 ? 0 : (x >= 3 ? 1 : x / 3 + 0.5)
-        case .sigmoid: y * (1 - y)
-        case .tanh: 1 - y * y
-        }
-    }
 }
 
 /// An activation layer (any input shape).
@@ -51,45 +30,49 @@ public final class Activation: Layer {
         }
     }
 
+    /// Set by `TrainGraph` when the producing batch norm already applied this activation: forward and
+    /// backward pass their input through (the batch norm's backward applies the gate).
+    var fusedIntoInput = false
+
+    /// The clamp range of a ReLU or ReLU6 (nil for other kinds: they are not fused).
+    var clampRange: (lo: Float, hi: Float)? {
+        switch kind {
+        case .relu: (0, .infinity)
+        case .relu6: (0, 6)
+        default: nil
+        }
+    }
+
     public func forward(_ inputs: [TTensor], _ ctx: RunContext) throws(EdgeError) -> TTensor {
-        var y = TTensor(shape: inputs[0].shape)
+        if fusedIntoInput { return inputs[0] }
+        var y = TTensor(uninitializedShape: inputs[0].shape)
+        let act = kernel
         inputs[0].data.withUnsafeBufferPointer { x in
-            y.data.withUnsafeMutableBufferPointer { p in ek_activation_apply(x.baseAddress!, p.baseAddress!, p.count, kernel) }
+            y.data.withUnsafeMutableBufferPointer { p in
+                ctx.pool.parallelSlices(p.count) { lo, hi in ek_activation_apply(x.baseAddress! + lo, p.baseAddress! + lo, hi - lo, act) }
+            }
         }
         return y
     }
 
     public func backward(_ dy: TTensor, inputs: [TTensor], output: TTensor, needs: [Bool], _ ctx: RunContext) -> [TTensor?] {
-        var dx = dy
-        let k = kind
+        if fusedIntoInput { return [dy] }
+        var dx = TTensor(uninitializedShape: dy.shape)
+        let act = kernel
         inputs[0].data.withUnsafeBufferPointer { x in
             output.data.withUnsafeBufferPointer { y in
-                dx.data.withUnsafeMutableBufferPointer { d in
-                    // One loop per kind so each vectorises (no switch per element).
-                    switch k {
-                    case .relu: Self.gate(x.baseAddress!, d.baseAddress!, d.count, lo: 0, hi: .infinity)
-                    case .relu6: Self.gate(x.baseAddress!, d.baseAddress!, d.count, lo: 0, hi: 6)
-                    case .sigmoid: for i in 0..<d.count { d[i] *= y[i] * (1 - y[i]) }
-                    case .tanh: for i in 0..<d.count { d[i] *= 1 - y[i] * y[i] }
-                    case .hardSwish: for i in 0..<d.count { d[i] *= k.derivative(x: x[i], y: y[i]) }
+                dy.data.withUnsafeBufferPointer { g in
+                    dx.data.withUnsafeMutableBufferPointer { d in
+                        ctx.pool.parallelSlices(d.count) { lo, hi in
+                            // Every ActivationKind maps to a kind the kernel implements, with x and y given.
+                            let status = ek_activation_backward(x.baseAddress! + lo, y.baseAddress! + lo, g.baseAddress! + lo, d.baseAddress! + lo, hi - lo, act)
+                            precondition(status == 0, "ek_activation_backward rejected \(act.kind)")
+                        }
                     }
                 }
             }
         }
         return [dx]
-    }
-
-    /// d[i] = lo < x[i] < hi ? d[i] : 0, sixteen lanes at a time (a scalar select loop does not vectorise).
-    static func gate(_ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int, lo: Float, hi: Float) {
-        var i = 0
-        while i + 16 <= n {
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            var dv = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD16<Float>.self)
-            dv.replace(with: 0, where: (xv .<= lo) .| (xv .>= hi))
-            UnsafeMutableRawPointer(d + i).storeBytes(of: dv, as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < n { if !(x[i] > lo && x[i] < hi) { d[i] = 0 }; i += 1 }
     }
 
     public func export(_ inputs: [String], output: String, into graph: GraphBuilder) throws(EdgeError) {
@@ -106,6 +89,3 @@ public final class Activation: Layer {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -3,8 +3,8 @@ import EdgeRuntime
 
 /// 2-D convolution (NCHW, ONNX weight layout [Cout, Cin/groups, kh, kw]) with groups, stride,
 /// symmetric padding and dilation. Dense groups run im2col + `ek_sgemm`
-/// (forward Y = W·cols; backward dW = dY·colsᵀ, dX = col2im(Wᵀ·dY)); depthwise runs
-/// `ek_conv2d_depthwise` forward and a direct loop backward. The batch is split over the pool.
+/// (forward Y = W·cols; backward dW = dY·colsᵀ, dX = `ek_col2im`(Wᵀ·dY)); depthwise runs
+/// `ek_conv2d_depthwise` forward and `ek_conv2d_depthwise_backward`. The batch is split over the pool.
 public final class Conv2D: Layer {
     public let name: String
     public let weight: Parameter
@@ -106,6 +106,8 @@ public final class Conv2D: Layer {
         var dxData = dx?.data ?? []
         let w = effectiveWeight()
         var ekg = g.ek
+        var ekdw = g.ek(channels: g.inChannels)
+        let dwScratch = g.isDepthwise ? ek_conv2d_depthwise_backward_scratch(&ekdw) : 0
         x.data.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 dy.data.withUnsafeBufferPointer { dyp in
@@ -116,11 +118,15 @@ public final class Conv2D: Layer {
                                 let dense = !(g.isDepthwise || g.isPointwise)
                                 var col = [Float](repeating: 0, count: dense ? g.patch * plane : 0)
                                 var dcol = [Float](repeating: 0, count: dense && needs[0] ? g.patch * plane : 0)
+                                var scratch = [Float](repeating: 0, count: dwScratch)
                                 for i in lo..<hi {
                                     let xi = xp.baseAddress! + i * inItem, dyi = dyp.baseAddress! + i * outItem
                                     let dxi = needs[0] ? dxp.baseAddress! + i * inItem : nil
                                     if g.isDepthwise {
-                                        ConvBackward.depthwise(x: xi, w: wp.baseAddress!, dy: dyi, dx: dxi, dw: dwc, g)
+                                        var geometry = ekdw // per-thread copy: the C call takes its address
+                                        scratch.withUnsafeMutableBufferPointer { sp in
+                                            ek_conv2d_depthwise_backward(xi, wp.baseAddress!, dyi, dxi, dwc, &geometry, Int64(g.outChannels / g.inChannels), sp.baseAddress)
+                                        }
                                         continue
                                     }
                                     for grp in 0..<g.groups {
@@ -141,7 +147,7 @@ public final class Conv2D: Layer {
                                                     Self.gemmTA(g.patch, plane, g.groupOut, wg, g.patch, dyg, plane, dxg, plane, accumulate: true)
                                                 } else {
                                                     Self.gemmTA(g.patch, plane, g.groupOut, wg, g.patch, dyg, plane, dcp.baseAddress!, plane, accumulate: false)
-                                                    ConvBackward.col2im(dcp.baseAddress!, dxg, g)
+                                                    ek_col2im(dcp.baseAddress!, dxg, &ekg)
                                                 }
                                             }
                                         }

@@ -29,6 +29,11 @@ int ekt_softmax(int verbose);
 int ekt_pool2d(int verbose);         /* max/avg 2-D pooling: fast kernel shapes, padding, ceil, include_pad */
 int ekt_global_pool(int verbose);    /* global average/max over planes */
 int ekt_crc32c(int verbose);
+/* training kernels (edge_train_kernels.h) vs double references */
+int ekt_train_batchnorm(int verbose); /* moments, affine, backward sums and dx */
+int ekt_train_activation(int verbose); /* activation derivatives incl. gate boundaries, in place */
+int ekt_train_depthwise(int verbose);  /* depthwise gradients: stride 1 padded planes and direct path */
+int ekt_col2im(int verbose);           /* adjoint of im2col */
 /* quantized / sparse kernels (edge_qkernels.h): int8 results bit-exact vs the scalar spec on every
  * ISA and dot-product variant; int4 and sparse within the stated float tolerance */
 int ekt_qgemm(int verbose);          /* both orientations, odd sizes, zero points, u8 / f32 output */

@@ -239,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
-                "EdgeServer", "EdgeRuntime", "EdgeDaemonApp", "EdgeStore", "EdgeMatch", "EdgeVision", "EdgeAudio",
+                "EdgeServer", "EdgeRuntime", "EdgeTestSupport", "EdgeDaemonApp", "EdgeStore", "EdgeMatch", "EdgeVision", "EdgeAudio",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

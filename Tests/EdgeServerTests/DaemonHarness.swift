@@ -18,10 +18,11 @@ final class DaemonHarness {
     let listener: SocketListener
     var client: UnixHTTPClient { UnixHTTPClient(socketPath: socket, timeout: .seconds(20)) }
 
-    init() async throws {
+    init(models writeModels: (String) throws -> Void = DaemonFixtures.writeAll) async throws {
         tmp = try TempDir()
         let models = tmp.path("models")
-        try DaemonFixtures.writeAll(in: models)
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        try writeModels(models)
         for root in ["sys", "proc"] { try FileManager.default.createDirectory(atPath: tmp.path(root), withIntermediateDirectories: true) }
         let logger = Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
         wiring = try DaemonWiring(options: .init(stateDir: tmp.path("var"), roots: SignalRoots(sysfs: tmp.path("sys"), procfs: tmp.path("proc")),

@@ -3,6 +3,7 @@ import EdgeDaemonApp
 import EdgeMatch
 @testable import EdgeServer
 import EdgeStore
+import EdgeTestSupport
 import EdgeVision
 import EdgeVoice
 import Foundation
@@ -111,12 +112,17 @@ final class DaemonWiringTests: XCTestCase {
         XCTAssertEqual(outcome["outcome"] as? String, "recorded")
         XCTAssertEqual(try d.json("POST", "/v1/match/results", object: result).1["outcome"] as? String, "duplicate")
         var conflicting = result
-        conflicting["margin"] = 3.0
+        conflicting["margin"] = 0.9
         XCTAssertEqual(try d.json("POST", "/v1/match/results", object: conflicting).0, 409)
         var stranger = result
         stranger["match_id"] = "m2"
         stranger["teams"] = [["ann"], ["nobody"]]
+        stranger["quitters"] = [String]()
         XCTAssertEqual(try d.json("POST", "/v1/match/results", object: stranger).0, 404)
+        var invalid = result
+        invalid["match_id"] = "m3"
+        invalid["margin"] = 3.0
+        XCTAssertEqual(try d.json("POST", "/v1/match/results", object: invalid).0, 400, "margin outside −1…1")
         let bob = try await d.wiring.store.players(ids: ["bob"])["bob"]
         XCTAssertEqual(bob?.matchesPlayed, 11, "the recorded result updated the store")
         await d.shutdown()
@@ -135,7 +141,7 @@ final class DaemonWiringTests: XCTestCase {
         var events: [Event] = []
         for _ in 0..<100 {
             events = try await d.wiring.store.events(kind: .request)
-            if !events.isEmpty { break }
+            if events.contains(where: { $0.payload.contains("/v1/health") }) { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         XCTAssertTrue(events.contains { $0.payload.contains("\"route\":\"/v1/health\"") }, "\(events.map(\.payload))")
@@ -185,6 +191,22 @@ final class DaemonWiringTests: XCTestCase {
         XCTAssertEqual(logged.count, 1)
         XCTAssertTrue(logged.first?.payload.contains("yes") ?? false)
         XCTAssertEqual(try d.client.send("GET", "/v1/health").status, 200, "other clients are served meanwhile")
+        await d.shutdown()
+    }
+
+    func testRoutesAnswerModelUnavailableWithoutTheirFamily() async throws {
+        let d = try await DaemonHarness { models in
+            try ContractModels.writeFamily(in: models, family: "speech-commands", task: "speech", metric: "accuracy",
+                                           labels: ContractModels.speechLabels, graph: ContractModels.speechGraph)
+        }
+        let png = try PNGCodec.encode(RGBImage(width: 8, height: 8))
+        let (status, body) = try d.json("POST", "/v1/vision/detect", body: png)
+        XCTAssertEqual(status, 503)
+        XCTAssertEqual(DaemonHarness.errorCode(body), "model_unavailable")
+        XCTAssertTrue("\(body)".contains("detection"), "the message names the missing task")
+        XCTAssertEqual(try d.json("PUT", "/v1/match/players/ann", object: Self.player("ann", skill: 1500)).0, 200)
+        XCTAssertEqual(try d.json("PUT", "/v1/match/players/bob", object: Self.player("bob", skill: 1500)).0, 200)
+        XCTAssertEqual(try d.json("POST", "/v1/match/rank", object: ["player": "ann", "candidates": ["bob"]]).0, 503)
         await d.shutdown()
     }
 }

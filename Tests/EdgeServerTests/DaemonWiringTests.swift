@@ -209,4 +209,31 @@ final class DaemonWiringTests: XCTestCase {
         XCTAssertEqual(try d.json("POST", "/v1/match/rank", object: ["player": "ann", "candidates": ["bob"]]).0, 503)
         await d.shutdown()
     }
+
+    func testGovernorMovesEveryFamilyDownOnLowBatteryAndLogsTheSwitch() async throws {
+        let d = try await DaemonHarness()
+        XCTAssertEqual(Set(d.registry.status().map(\.activeVariant)), ["teacher"])
+        let battery = d.tmp.path("sys") + "/class/power_supply/BAT0"
+        try FileManager.default.createDirectory(atPath: battery, withIntermediateDirectories: true)
+        for (file, value) in [("type", "Battery"), ("capacity", "15"), ("status", "Discharging")] {
+            try (value + "\n").write(toFile: "\(battery)/\(file)", atomically: true, encoding: .utf8)
+        }
+        try XCTUnwrap(d.wiring.governor.governor).tick()
+        let status = d.registry.status()
+        XCTAssertEqual(Set(status.map(\.activeVariant)), ["int8"], "\(status)")
+        XCTAssertTrue(status.allSatisfy { $0.reason.hasPrefix("auto: governor:") }, "\(status.map(\.reason))")
+
+        // The detect route now runs on int8.
+        let (code, answer) = try d.json("POST", "/v1/vision/detect", body: try PNGCodec.encode(RGBImage(width: 16, height: 16)))
+        XCTAssertEqual(code, 200)
+        XCTAssertEqual((answer["model"] as? [String: String])?["variant"], "int8")
+        var switches: [Event] = []
+        for _ in 0..<100 {
+            switches = try await d.wiring.store.events(kind: .levelSwitch)
+            if switches.filter({ $0.payload.contains("\"to\":\"int8\"") }).count >= 3 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTAssertEqual(switches.filter { $0.payload.contains("\"to\":\"int8\"") }.count, 3, "\(switches.map(\.payload))")
+        await d.shutdown()
+    }
 }

@@ -32,18 +32,19 @@ public final class GovernorBridge: ModelLevelController, StatusSection, Sendable
 
     public var governor: Governor? { current.withLock { $0.governor } }
 
-    /// The ladders the governor manages: one per family, from its card (accuracy, cpu_ms,
-    /// p50 latency; absent figures count as 0).
-    public static func ladders(_ catalog: ModelCatalog) throws(EdgeError) -> [ModelLadder] {
-        var out: [ModelLadder] = []
-        for name in catalog.names {
-            guard let card = catalog.families[name]?.card else { continue }
-            let variants = card.variants.map {
-                Variant(name: $0.name, accuracy: min(1, $0.accuracy ?? 0), cpuMs: $0.cpuMs ?? $0.latencyMsP50 ?? 0, latencyMs: $0.latencyMsP50 ?? 0)
+    /// The ladders the governor manages: one per family whose card has the figures the governor
+    /// needs (`LadderLoader`: accuracy, cpu_ms, latency per variant). A family without them is
+    /// left out with a warning and stays at its most accurate variant.
+    static func ladders(_ catalog: ModelCatalog, logger: Logger) -> [ModelLadder] {
+        catalog.names.compactMap { name -> ModelLadder? in
+            guard let family = catalog.families[name] else { return nil }
+            do {
+                return try LadderLoader.card(at: (family.directory as NSString).appendingPathComponent("card.json"))
+            } catch {
+                logger.warning("model family not governed: \(error)", metadata: ["family": "\(name)"])
+                return nil
             }
-            out.append(try ModelLadder(model: name, task: ModelTask(rawValue: card.task), variants: variants))
         }
-        return out
     }
 
     /// Builds a governor for `registry`'s catalog, ticks once, applies its choice, and (when
@@ -52,7 +53,7 @@ public final class GovernorBridge: ModelLevelController, StatusSection, Sendable
     public func attach(to registry: ModelRegistry, runLoop: Bool = true) {
         let governor: Governor
         do {
-            governor = try Governor(configuration: configuration, ladders: Self.ladders(registry.catalog)) { [weak registry, logger, note] event in
+            governor = try Governor(configuration: configuration, ladders: Self.ladders(registry.catalog, logger: logger)) { [weak registry, logger, note] event in
                 switch event {
                 case .action(.switchVariant):
                     registry?.reevaluate()

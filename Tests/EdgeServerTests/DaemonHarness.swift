@@ -1,6 +1,7 @@
 @testable import EdgeServer
 import EdgeDaemonApp
 import EdgeGovernor
+import EdgeStore
 import Foundation
 import Logging
 import NIOPosix
@@ -64,5 +65,17 @@ final class DaemonHarness {
 
     static func errorCode(_ object: [String: Any]) -> String? {
         (object["error"] as? [String: Any])?["code"] as? String
+    }
+
+    /// Events of `kind` once one satisfies `done` (the event log is written asynchronously),
+    /// or what is there after about two seconds.
+    func events(_ kind: EventKind, until done: ([Event]) -> Bool) async throws -> [Event] {
+        var events: [Event] = []
+        for _ in 0..<100 {
+            events = try await wiring.store.events(kind: kind)
+            if done(events) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return events
     }
 }

@@ -138,22 +138,12 @@ final class DaemonWiringTests: XCTestCase {
         XCTAssertNotNil(body["voice"] as? [String: Any])
 
         XCTAssertEqual(try d.client.send("GET", "/v1/health").status, 200)
-        var events: [Event] = []
-        for _ in 0..<100 {
-            events = try await d.wiring.store.events(kind: .request)
-            if events.contains(where: { $0.payload.contains("/v1/health") }) { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let events = try await d.events(.request) { $0.contains { $0.payload.contains("/v1/health") } }
         XCTAssertTrue(events.contains { $0.payload.contains("\"route\":\"/v1/health\"") }, "\(events.map(\.payload))")
 
         // A level switch by a client goes to the event log too.
         XCTAssertEqual(try d.json("PUT", "/v1/models/landmarks/level", object: ["level": "int8"]).0, 200)
-        var switches: [Event] = []
-        for _ in 0..<100 {
-            switches = try await d.wiring.store.events(kind: .levelSwitch)
-            if switches.contains(where: { $0.payload.contains("int8") }) { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let switches = try await d.events(.levelSwitch) { $0.contains { $0.payload.contains("int8") } }
         XCTAssertTrue(switches.contains { $0.payload.contains("\"to\":\"int8\"") }, "\(switches.map(\.payload))")
         await d.shutdown()
     }
@@ -182,12 +172,7 @@ final class DaemonWiringTests: XCTestCase {
         readUntil("\"label\":\"yes\"")
         XCTAssertTrue(text.contains("data: {"), text)
         XCTAssertTrue(text.contains("\"label\":\"yes\""), text)
-        var logged: [Event] = []
-        for _ in 0..<100 {
-            logged = try await d.wiring.store.events(kind: .voiceCommand)
-            if !logged.isEmpty { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let logged = try await d.events(.voiceCommand) { !$0.isEmpty }
         XCTAssertEqual(logged.count, 1)
         XCTAssertTrue(logged.first?.payload.contains("yes") ?? false)
         XCTAssertEqual(try d.client.send("GET", "/v1/health").status, 200, "other clients are served meanwhile")
@@ -227,12 +212,7 @@ final class DaemonWiringTests: XCTestCase {
         let (code, answer) = try d.json("POST", "/v1/vision/detect", body: try PNGCodec.encode(RGBImage(width: 16, height: 16)))
         XCTAssertEqual(code, 200)
         XCTAssertEqual((answer["model"] as? [String: String])?["variant"], "int8")
-        var switches: [Event] = []
-        for _ in 0..<100 {
-            switches = try await d.wiring.store.events(kind: .levelSwitch)
-            if switches.filter({ $0.payload.contains("\"to\":\"int8\"") }).count >= 3 { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let switches = try await d.events(.levelSwitch) { $0.filter { $0.payload.contains("\"to\":\"int8\"") }.count >= 3 }
         XCTAssertEqual(switches.filter { $0.payload.contains("\"to\":\"int8\"") }.count, 3, "\(switches.map(\.payload))")
         await d.shutdown()
     }

@@ -54,7 +54,8 @@ public final class DaemonWiring: Sendable {
     /// the governor to the registry's catalog and starts the microphone once a speech family exists.
     public var plugins: DaemonPlugins {
         DaemonPlugins(levelController: governor, events: events, statusSections: [governor, VoiceStatus(wiring: self)],
-                      routes: { [self] registry, metrics in routes(registry: registry, metrics: metrics) })
+                      routes: { [self] registry, metrics in routes(registry: registry, metrics: metrics) },
+                      willDrain: { [self] in stopBackground() })
     }
 
     public func routes(registry: ModelRegistry, metrics: ServerMetrics) -> [Route] {
@@ -87,11 +88,17 @@ public final class DaemonWiring: Sendable {
     /// The microphone listener's status, if it runs.
     public var voiceStatus: VoiceListener.Status? { listener.withLock { $0?.status } }
 
-    /// Stops the microphone and the governor loop, closes SSE subscribers, closes the database.
-    public func shutdown() {
-        listener.withLock { $0?.stop(); $0 = nil }
+    /// Stops the microphone and the governor loop and ends every SSE stream (before the drain).
+    public func stopBackground() {
+        let running = listener.withLock { l -> VoiceListener? in defer { l = nil }; return l }
+        running?.stop()
         hub.closeAll(reason: "daemon stopping")
         governor.detach()
+    }
+
+    /// `stopBackground`, then closes the database (after the server has stopped).
+    public func shutdown() {
+        stopBackground()
         try? store.close()
     }
 }

@@ -47,3 +47,63 @@ extension CLITests {
         XCTAssertEqual(p.terminationStatus, 0)
     }
 }
+
+extension CLITests {
+    /// `serve --mic` with an asoundrc whose default capture PCM reads a raw file (ALSA `file`
+    /// plugin): the listener runs on the speech family and shows in `/v1/status`; an open SSE
+    /// stream does not hold up SIGTERM.
+    func testServeMicStartsTheListenerAndSIGTERMEndsVoiceStreams() throws {
+        let d = try shortDir()
+        try ContractModels.writeFamily(in: d + "/models", family: "speech-commands", task: "speech", metric: "accuracy",
+                                       labels: ContractModels.speechLabels, graph: ContractModels.speechGraph)
+        try Data(count: 64_000).write(to: URL(fileURLWithPath: d + "/silence.raw"))
+        let asoundrc = """
+        pcm.sink { type null }
+        pcm.filemic { type file slave.pcm "sink" file "/dev/null" infile "\(d)/silence.raw" format "raw" }
+        pcm.!default { type plug slave.pcm "filemic" }
+        """
+        try asoundrc.write(toFile: d + "/asoundrc", atomically: true, encoding: .utf8)
+        let config = d + "/config.yaml"
+        try "limits:\n  drain_timeout_ms: 20000\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let sock = d + "/run/d.sock"
+        let (p, _) = try launch(try binary.path, ["serve", "--socket", sock, "--models", d + "/models", "--state-dir", d + "/var",
+                                                  "--config", config, "--sysfs-root", d, "--procfs-root", d, "--mic"],
+                                env: ["ALSA_CONFIG_PATH": d + "/asoundrc"])
+        XCTAssertTrue(try waitHealthy(sock))
+        let (_, status, _) = try cli(["query", "--socket", sock, "status"])
+        XCTAssertTrue(status.contains("\"listening\":true"), status)
+        XCTAssertTrue(status.contains("\"device\":\"default\""), status)
+
+        // An SSE subscriber, then SIGTERM: the stream ends with an error event and the daemon
+        // exits long before the 20 s drain timeout.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(sock.utf8)) }
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        XCTAssertEqual(connected, 0)
+        _ = "GET /v1/voice/events HTTP/1.1\r\nHost: x\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var text = ""
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while !text.contains("subscribed") {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            text += String(decoding: buf[0..<n], as: UTF8.self)
+        }
+        XCTAssertTrue(text.contains("text/event-stream"), text)
+        let start = Date()
+        p.terminate()
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            text += String(decoding: buf[0..<n], as: UTF8.self)
+        }
+        p.waitUntilExit()
+        XCTAssertTrue(text.contains("event: error"), text)
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+}

@@ -98,6 +98,7 @@ let package = Package(
                 "EdgeAudio",
                 "EdgeVoice",
                 "EdgeServer",
+                "EdgeDaemonApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -226,10 +227,20 @@ let package = Package(
             name: "EdgeVoiceTests",
             dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
         ),
+        // The daemon's glue: inference routes, governor, event log, players and voice plugged
+        // into EdgeServer's seams (Integration.swift).
+        .target(
+            name: "EdgeDaemonApp",
+            dependencies: ["EdgeServer", "EdgeStore", "EdgeMatch", "EdgeGovernor", "EdgeVision", "EdgeVoice", "EdgeAudio",
+                           "EdgeRuntime", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
-                "EdgeServer", "EdgeRuntime",
+                "EdgeServer", "EdgeRuntime", "EdgeTestSupport", "EdgeDaemonApp", "EdgeStore", "EdgeMatch", "EdgeVision", "EdgeAudio",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -8,7 +8,8 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Query the running daemon and print its JSON answer.",
         discussion: """
-        WHAT is one of: health, status, models, level MODEL auto|VARIANT.
+        WHAT is one of: health, status, models, level MODEL auto|VARIANT, detect IMAGE (JPEG/PNG),
+        recognize AUDIO (WAV or raw s16le 16 kHz mono), rank --player ID --candidates a,b,c [--limit K].
         Exit status: 0 on a 2xx answer, 1 when the daemon answered with an error, 2 when it
         cannot be reached.
         """
@@ -17,16 +18,19 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Daemon socket path.")
     var socket = "./run/edge-assistant.sock"
 
-    @Argument(help: "health | status | models | level MODEL LEVEL")
+    @Argument(help: "health | status | models | level MODEL LEVEL | detect IMAGE | recognize AUDIO | rank")
     var what: [String]
+
+    @OptionGroup var rankOptions: RankQueryOptions
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let (method, path, body) = try request()
+        let contentType = what.first == "detect" || what.first == "recognize" ? "application/octet-stream" : "application/json"
         let client = UnixHTTPClient(socketPath: socket)
         let response: UnixHTTPClient.Response
         do {
-            response = try client.send(method, path, body: body)
+            response = try client.send(method, path, body: body, contentType: contentType)
         } catch {
             FileHandle.standardError.write(Data("edge-assistant query: daemon not reachable at \(socket): \(error)\n".utf8))
             throw ExitCode(2)
@@ -45,7 +49,8 @@ struct QueryCommand: ParsableCommand {
             let body = try JSONSerialization.data(withJSONObject: ["level": what[2]])
             return ("PUT", "/v1/models/\(name)/level", Array(body))
         default:
-            throw ValidationError("expected: health | status | models | level MODEL auto|VARIANT")
+            if let inference = try inferenceRequest() { return inference }
+            throw ValidationError("expected: health | status | models | level MODEL auto|VARIANT | detect IMAGE | recognize AUDIO | rank --player ID --candidates IDS")
         }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import EdgeDaemonApp
+import EdgeGovernor
 import EdgeServer
 import Foundation
 import Logging
@@ -27,6 +29,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "YAML config file (docs/CONFIG.md).")
     var config: String?
 
+    @Option(name: .customLong("sysfs-root"), help: "Root of the sysfs tree the governor reads (battery, thermal, cpufreq, cgroup).")
+    var sysfsRoot = "/sys"
+
+    @Option(name: .customLong("procfs-root"), help: "Root of the procfs tree the governor reads (CPU load, pressure, own cgroup).")
+    var procfsRoot = "/proc"
+
+    @ArgumentParser.Flag(help: "Listen to the microphone (ALSA) for voice commands when a speech model family is loaded.")
+    var mic = false
+
+    @Option(name: .customLong("audio-device"), help: "ALSA capture PCM for --mic (e.g. default, hw:1,0, plughw:1).")
+    var audioDevice = "default"
+
     func run() async throws {
         let journal = JournalLogHandler.stderrIsJournal()
         let makeLogger: @Sendable (Logger.Level) -> Logger = { level in
@@ -34,7 +48,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let options = DaemonOptions(configPath: config, socket: socket, stateDir: stateDir, modelsDir: models)
         do {
-            try await Daemon(options: options, makeLogger: makeLogger).run()
+            // The state directory as the daemon will resolve it (config file + overrides).
+            let resolved = try options.resolveConfig()
+            let wiring = try DaemonWiring(
+                options: .init(stateDir: resolved.stateDir, roots: SignalRoots(sysfs: sysfsRoot, procfs: procfsRoot),
+                               microphone: mic, audioDevice: audioDevice),
+                logger: makeLogger(resolved.logLevel))
+            defer { wiring.shutdown() }
+            try await Daemon(options: options, plugins: wiring.plugins, makeLogger: makeLogger).run()
         } catch {
             makeLogger(.info).critical("cannot start: \(error)")
             throw ExitCode(1)

@@ -6,14 +6,14 @@ import XCTest
 /// the systemd unit files. (The server's HTTP behaviour is covered in EdgeServerTests.)
 extension CLITests {
     /// A short base directory: Unix socket paths are limited to 107 bytes.
-    private func shortDir() throws -> String {
+    func shortDir() throws -> String {
         let d = "/tmp/ea-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: d + "/models", withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
         return d
     }
 
-    private func launch(_ executable: String, _ args: [String], env: [String: String] = [:]) throws -> (Process, Pipe) {
+    func launch(_ executable: String, _ args: [String], env: [String: String] = [:]) throws -> (Process, Pipe) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
@@ -27,7 +27,7 @@ extension CLITests {
     }
 
     /// Waits until `query health` answers (or the timeout passes).
-    private func waitHealthy(_ socket: String, seconds: Double = 20) throws -> Bool {
+    func waitHealthy(_ socket: String, seconds: Double = 20) throws -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if try cli(["query", "--socket", socket, "health"]).0 == 0 { return true }

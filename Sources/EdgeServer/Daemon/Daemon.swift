@@ -67,6 +67,7 @@ public final class Daemon: @unchecked Sendable {
         }
         notifier.stopping()
         watchdog?.cancel()
+        plugins.willDrain()
         await server.drain(timeout: .milliseconds(Int64(config.limits.drainTimeoutMs)))
         try? await queue.shutdown()
         try? await group.shutdownGracefully()

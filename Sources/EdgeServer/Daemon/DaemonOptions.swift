@@ -33,13 +33,18 @@ public struct DaemonPlugins: Sendable {
     public var statusSections: [any StatusSection]
     /// Extra routes (inference endpoints), built once the registry exists.
     public var routes: @Sendable (ModelRegistry, ServerMetrics) -> [Route]
+    /// Called on SIGTERM/SIGINT before connections drain: end long-lived responses (SSE) and
+    /// background work here so the drain does not wait for them.
+    public var willDrain: @Sendable () -> Void
 
     public init(levelController: any ModelLevelController = MostAccurateLevelController(),
                 events: any EventSink = NullEventSink(), statusSections: [any StatusSection] = [],
-                routes: @escaping @Sendable (ModelRegistry, ServerMetrics) -> [Route] = { _, _ in [] }) {
+                routes: @escaping @Sendable (ModelRegistry, ServerMetrics) -> [Route] = { _, _ in [] },
+                willDrain: @escaping @Sendable () -> Void = {}) {
         self.levelController = levelController
         self.events = events
         self.statusSections = statusSections
         self.routes = routes
+        self.willDrain = willDrain
     }
 }

@@ -110,6 +110,8 @@ final class HTTPHandler: ChannelInboundHandler {
                     .assumeIsolated().whenComplete { [self] result in
                         respond(context, head, result, route: routeName)
                     }
+            case .stream(let handler):
+                stream(context, head, try handler(request), route: routeName)
             }
         } catch {
             respond(context, head, .failure(error), route: routeName)
@@ -128,6 +130,24 @@ final class HTTPHandler: ChannelInboundHandler {
             response = .error(apiError)
         }
         write(context, response, omitBody: head.method == .HEAD, route: route, method: head.method.rawValue)
+    }
+
+    /// Sends the head of a streaming response and hands the channel to its producer; the
+    /// connection closes when the producer returns (or the client goes).
+    private func stream(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: StreamingResponse, route: String) {
+        state = .responding
+        keepAlive = false
+        var headers = HTTPHeaders(response.headers)
+        headers.replaceOrAdd(name: "Connection", value: "close")
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        record(route: route, status: Int(response.status.code), method: head.method.rawValue)
+        let channel = context.channel
+        let produce = response.produce
+        Task {
+            await produce(StreamWriter(channel: channel))
+            try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            try? await channel.close()
+        }
     }
 
     /// Answers `error` now and closes the connection after it (the rest of the request is
@@ -153,10 +173,15 @@ final class HTTPHandler: ChannelInboundHandler {
         } else {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
+        record(route: route, status: Int(response.status.code), method: method)
+    }
+
+    /// Counts the answered request in metrics and the event log.
+    private func record(route: String, status: Int, method: String) {
         let server = box.value
         let elapsed = NIODeadline.now() - started
-        server.metrics.recordRequest(route: route, status: Int(response.status.code), duration: .nanoseconds(elapsed.nanoseconds))
-        server.events.record(.request(method: method, route: route, status: Int(response.status.code),
+        server.metrics.recordRequest(route: route, status: status, duration: .nanoseconds(elapsed.nanoseconds))
+        server.events.record(.request(method: method, route: route, status: status,
                                       durationMs: Double(elapsed.nanoseconds) / 1e6, uid: peer.uid))
     }
 }

@@ -36,7 +36,7 @@ public enum JSONCoding {
     public static var decoder: JSONDecoder { JSONDecoder() }
 
     /// A one-line, client-facing account of a decoding failure.
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ ctx: DecodingError.Context) -> String {
             let p = ctx.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
             return p.isEmpty ? "top level" : "'\(p)'"

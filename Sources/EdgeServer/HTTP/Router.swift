@@ -7,6 +7,9 @@ public enum RouteHandler: Sendable {
     case inline(@Sendable (Request) throws -> Response)
     /// On the inference worker pool through the bounded queue (503 + Retry-After when full).
     case offloaded(@Sendable (Request) throws -> Response)
+    /// On the event loop, returning a streaming body (Server-Sent Events) that a task produces;
+    /// the connection closes when it ends. The function itself must be cheap.
+    case stream(@Sendable (Request) throws -> StreamingResponse)
 }
 
 /// One endpoint: method, path pattern (`/v1/models/{name}/level`), access group, handler.

@@ -1,0 +1,119 @@
+import EdgeGovernor
+import EdgeServer
+import EdgeStore
+import EdgeVoice
+import Foundation
+import Logging
+import Synchronization
+
+/// Assembles the daemon's plugins (`DaemonPlugins`): the state database as event sink and
+/// player store, the governor as level controller and status section, the inference routes,
+/// and the voice pipeline (event hub, optional microphone listener).
+public final class DaemonWiring: Sendable {
+    /// `serve` options beyond the core daemon's.
+    public struct Options: Sendable {
+        public var stateDir: String
+        public var roots: SignalRoots
+        /// Start the ALSA listener (when a speech family is loaded).
+        public var microphone: Bool
+        public var audioDevice: String
+        /// Run the governor's tick loop (tests tick by hand).
+        public var governorLoop: Bool
+
+        public init(stateDir: String, roots: SignalRoots = SignalRoots(), microphone: Bool = false,
+                    audioDevice: String = "default", governorLoop: Bool = true) {
+            self.stateDir = stateDir
+            self.roots = roots
+            self.microphone = microphone
+            self.audioDevice = audioDevice
+            self.governorLoop = governorLoop
+        }
+    }
+
+    public let options: Options
+    public let store: StateStore
+    public let events: StoreEventSink
+    public let governor: GovernorBridge
+    public let hub: VoiceEventHub
+    let logger: Logger
+    private let listener = Mutex<VoiceListener?>(nil)
+
+    /// Opens (or creates) `state.sqlite` under the state directory.
+    /// - Throws: `EdgeError` when the database cannot be opened.
+    public init(options: Options, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        store = try StateStore(directory: options.stateDir)
+        let events = StoreEventSink(store: store, logger: logger)
+        self.events = events
+        hub = VoiceEventHub(log: events)
+        governor = GovernorBridge(configuration: GovernorConfiguration(roots: options.roots), logger: logger) { events.recordGovernor($0) }
+    }
+
+    /// The plugins for `Daemon`. `routes` runs at start-up and on each reload: it (re)attaches
+    /// the governor to the registry's catalog and starts the microphone once a speech family exists.
+    public var plugins: DaemonPlugins {
+        DaemonPlugins(levelController: governor, events: events, statusSections: [governor, VoiceStatus(wiring: self)],
+                      routes: { [self] registry, metrics in routes(registry: registry, metrics: metrics) },
+                      willDrain: { [self] in stopBackground() })
+    }
+
+    public func routes(registry: ModelRegistry, metrics: ServerMetrics) -> [Route] {
+        governor.attach(to: registry, runLoop: options.governorLoop)
+        let governor = self.governor
+        let services = InferenceServices(registry: registry, metrics: metrics) { governor.recordRequest(family: $0) }
+        startMicrophoneIfWanted(services)
+        return VisionRoutes.routes(services) + SpeechRoutes.routes(services) + MatchRoutes.routes(services, store: store)
+            + VoiceRoutes.routes(hub: hub)
+    }
+
+    /// Starts the ALSA listener once (idempotent) when `--mic` was given and a speech family is loaded.
+    func startMicrophoneIfWanted(_ services: InferenceServices) {
+        guard options.microphone else { return }
+        guard (try? services.family(for: "speech")) != nil else {
+            logger.warning("--mic given but no speech model family is loaded; the microphone stays off")
+            return
+        }
+        let started: Bool = listener.withLock { current in
+            guard current == nil else { return false }
+            let capture = AudioCapture(configuration: .init(device: options.audioDevice)) { AlsaPCMSource() }
+            let l = VoiceListener(capture: capture, provider: RegistrySpeechProvider(services: services), hub: hub)
+            l.start()
+            current = l
+            return true
+        }
+        if started { logger.info("microphone on", metadata: ["device": "\(options.audioDevice)"]) }
+    }
+
+    /// The microphone listener's status, if it runs.
+    public var voiceStatus: VoiceListener.Status? { listener.withLock { $0?.status } }
+
+    /// Stops the microphone and the governor loop and ends every SSE stream (before the drain).
+    public func stopBackground() {
+        let running = listener.withLock { l -> VoiceListener? in defer { l = nil }; return l }
+        running?.stop()
+        hub.closeAll(reason: "daemon stopping")
+        governor.detach()
+    }
+
+    /// `stopBackground`, then closes the database (after the server has stopped).
+    public func shutdown() {
+        stopBackground()
+        try? store.close()
+    }
+}
+
+/// `voice` section of `GET /v1/status`: the microphone listener and SSE subscribers.
+struct VoiceStatus: StatusSection {
+    let wiring: DaemonWiring
+    var key: String { "voice" }
+
+    func snapshot() -> EdgeServer.JSONValue {
+        guard let status = wiring.voiceStatus,
+              let data = try? JSONCoding.encoder.encode(status),
+              let value = try? JSONCoding.decoder.decode(EdgeServer.JSONValue.self, from: data) else {
+            return .object(["listening": .bool(false), "subscribers": .number(Double(wiring.hub.subscriberCount))])
+        }
+        return value
+    }
+}

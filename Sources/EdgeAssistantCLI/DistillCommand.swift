@@ -52,7 +52,11 @@ struct DistillCommand: ParsableCommand {
         while start < data.count {
             let idx = start..<min(start + 64, data.count)
             var feeds = [String: Tensor]()
-            for (info, x) in zip(model.graph.runtimeInputs, data.inputs) { feeds[info.name] = x.rows(Array(idx)[...]).toTensor() }
+            for (info, x) in zip(model.graph.runtimeInputs, data.inputs) {
+                let rows = x.rows(Array(idx)[...])
+                // Training keeps category ids as floats; the model's integer inputs want int64.
+                feeds[info.name] = info.dtype == .int64 ? try Tensor(rows.data.map { Int64($0) }, shape: rows.shape) : rows.toTensor()
+            }
             let y = try session.run(feeds)[out.name]!
             classes = y.count / idx.count
             rows += y.scalars(as: Float.self)

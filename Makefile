@@ -27,7 +27,7 @@ SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 SYSUSERS_DIR ?= /usr/lib/sysusers.d
 TMPFILES_DIR ?= /usr/lib/tmpfiles.d
 
-.PHONY: run test deps test-deps build proto clean install-check install uninstall models-deps speech-data
+.PHONY: run test deps test-deps build proto clean install-check install uninstall models-deps speech-data models models-match
 
 # The daemon in the foreground on ./run/edge-assistant.sock (state ./var, models ./models).
 # Try it from another shell: ./.build/release/edge-assistant query status
@@ -83,6 +83,14 @@ models-deps:
 # The speech-commands data set (docs/SPEECH_DATA.md); not committed, regenerated from the seed.
 speech-data: models-deps build
 	$(BIN) data speech --out $(SPEECH_DATA) --seed $(SPEECH_SEED) --per-word $(SPEECH_PER_WORD)
+
+# The shipped model families, retrained from scratch (each family's build.sh: data, teacher,
+# student, compressed rungs, card.json and MODEL.md figures). Families join `models` as they land.
+MATCH_DATA := data/match
+models: models-match
+
+models-match: build
+	BIN=$(BIN) WORK=$(MATCH_DATA) models/match-quality/build.sh
 
 # Regenerates Sources/EdgeONNX/Generated/onnx.pb.swift (needs protobuf-compiler and a built protoc-gen-swift).
 proto:

@@ -9,7 +9,7 @@ struct DataCommand: ParsableCommand {
         subcommands: [
             SpeechDataCommand.self, SpeechDataCheckCommand.self,
             DataDetectionCommand.self, DataDetectionCheckCommand.self,
-            DataMatchCommand.self,
+            DataMatchCommand.self, DataMatchPrepCommand.self,
         ]
     )
 }

@@ -9,7 +9,7 @@ struct DistillCommand: ParsableCommand {
         commandName: "distill",
         abstract: "Distil a teacher .edge model into a student architecture (soft targets + hard labels).")
 
-    @Option(help: "Teacher model (.edge) with a `logits` output.") var teacher: String
+    @Option(help: "Teacher model (.edge) with a `logits` output (recommendation: `score`).") var teacher: String
     @Option(name: .customLong("student-arch"), help: "Student architecture (as train --arch).") var studentArch: String
     @Option(help: "Weight α of the soft-target term.") var alpha: Float = 0.7
     @Option(help: "Softmax temperature T.") var temperature: Float = 4
@@ -17,8 +17,8 @@ struct DistillCommand: ParsableCommand {
 
     func validate() throws {
         guard alpha >= 0, alpha <= 1, temperature > 0 else { throw ValidationError("--alpha must be in [0, 1] and --temperature > 0") }
-        guard options.task != "detection", options.task != "recommendation" else {
-            throw ValidationError("distill supports classification tasks (speech, classification)")
+        guard options.task != "detection" else {
+            throw ValidationError("distill supports speech, classification and recommendation")
         }
     }
 
@@ -28,10 +28,15 @@ struct DistillCommand: ParsableCommand {
         let net = try opts.network()
         let data = try DataLoading.load(opts.data, opts.expectation(net))
         let logits = try Self.teacherLogits(teacher, data, threads: opts.threads)
-        guard logits.itemCount == opts.classNames.count else {
-            throw EdgeError(.invalidInput, "teacher gives \(logits.itemCount) logits, the student has \(opts.classNames.count) classes")
+        let binary = opts.task == "recommendation"
+        let expected = binary ? 1 : opts.classNames.count
+        guard logits.itemCount == expected else {
+            throw EdgeError(.invalidInput, "teacher gives \(logits.itemCount) logits, the student has \(expected)")
         }
-        try opts.train(net, .distillation(teacherLogits: logits, alpha: alpha, temperature: temperature), data,
+        let objective: Objective = binary
+            ? .binaryDistillation(teacherLogits: logits, alpha: alpha, temperature: temperature)
+            : .distillation(teacherLogits: logits, alpha: alpha, temperature: temperature)
+        try opts.train(net, objective, data,
                        extra: ["teacher": URL(fileURLWithPath: teacher).lastPathComponent, "alpha": "\(alpha)", "temperature": "\(temperature)"])
     }
 
@@ -39,7 +44,7 @@ struct DistillCommand: ParsableCommand {
     static func teacherLogits(_ path: String, _ data: TrainingData, threads: Int) throws -> TTensor {
         let model = try ModelFile.load(path: path)
         let session = try InferenceSession(graph: model.graph, options: SessionOptions(threads: threads))
-        guard let out = model.graph.outputs.first(where: { $0.name == "logits" }) ?? model.graph.outputs.first else {
+        guard let out = model.graph.outputs.first(where: { $0.name == "logits" || $0.name == "score" }) ?? model.graph.outputs.first else {
             throw EdgeError(.invalidModel, "\(path) has no outputs")
         }
         var rows = [Float](), classes = 0
@@ -47,7 +52,11 @@ struct DistillCommand: ParsableCommand {
         while start < data.count {
             let idx = start..<min(start + 64, data.count)
             var feeds = [String: Tensor]()
-            for (info, x) in zip(model.graph.runtimeInputs, data.inputs) { feeds[info.name] = x.rows(Array(idx)[...]).toTensor() }
+            for (info, x) in zip(model.graph.runtimeInputs, data.inputs) {
+                let rows = x.rows(Array(idx)[...])
+                // Training keeps category ids as floats; the model's integer inputs want int64.
+                feeds[info.name] = info.dtype == .int64 ? try Tensor(rows.data.map { Int64($0) }, shape: rows.shape) : rows.toTensor()
+            }
             let y = try session.run(feeds)[out.name]!
             classes = y.count / idx.count
             rows += y.scalars(as: Float.self)

@@ -14,7 +14,7 @@ struct EdgeAssistant: AsyncParsableCommand {
             InfoCommand.self, RunCommand.self, BenchCommand.self, ImportCommand.self, ExportCommand.self,
             CompressCommand.self, DataCommand.self, GovernorCommand.self,
             TrainCommand.self, TrainBenchCommand.self, DistillCommand.self, VoiceCLI.self,
-            ServeCommand.self, QueryCommand.self,
+            ServeCommand.self, QueryCommand.self, EvalCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeMatch
 import EdgeRuntime
 import EdgeTrain
 import Foundation
@@ -13,7 +14,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Width: channels (ds-cnn, small-cnn), multiplier (detector), hidden units (ranker).") var width: Double?
     @Option(help: "Depth: DS blocks (ds-cnn), extra stride-16 blocks (detector), top MLP layers (ranker).") var depth: Int?
     @Option(help: "Class labels, comma separated (default: the speech set / the five landmark classes).") var labels: String?
-    @Option(help: "Ranker: categorical cardinalities, comma separated (default: max id + 1 per column).") var cardinalities: String?
+    @Option(help: "Ranker: categorical cardinalities, comma separated (default: MatchFeatures.vocabularySizes for match data, else max id + 1 per column).") var cardinalities: String?
     @Option(help: "Ranker: embedding width.") var embedding: Int = 8
     @Option var epochs: Int = 10
     @Option var batch: Int = 32
@@ -101,6 +102,9 @@ struct TrainingOptions: ParsableArguments {
         let cat = try Npy.read(path: (data as NSString).appendingPathComponent("categorical.npy"))
         guard cat.shape.count == 2 else { throw EdgeError(.invalidInput, "categorical.npy must be [N, K], got \(cat.shape)") }
         let ids = try cat.intValues(), k = cat.shape[1]
+        // Match data: the tables must cover the whole vocabulary, not only the ids this split
+        // happens to contain, or a held-out split (or the daemon) meets ids outside the table.
+        if k == MatchFeatures.categoricalCount, try featureShape() == [MatchFeatures.numericCount] { return MatchFeatures.vocabularySizes }
         return (0..<k).map { j in (stride(from: j, to: ids.count, by: k).map { ids[$0] }.max() ?? 0) + 1 }
     }
 

@@ -10,6 +10,8 @@ public enum Objective: Sendable {
     case detection(classes: Int, boxWeight: Float, giou: Bool)
     /// α·T²·KL to `teacherLogits` ([N, C], same sample order as the data) + (1 − α)·CE.
     case distillation(teacherLogits: TTensor, alpha: Float, temperature: Float)
+    /// Binary form of `distillation` on a one-logit head against `targets` (recommendation).
+    case binaryDistillation(teacherLogits: TTensor, alpha: Float, temperature: Float)
 }
 
 /// Training settings.
@@ -119,8 +121,11 @@ public final class Trainer: @unchecked Sendable {
 
     /// Held-out data has no teacher logits: distillation is evaluated by its hard-label loss.
     private var evaluationObjective: Objective {
-        if case .distillation = objective { return .classification(smoothing: 0) }
-        return objective
+        switch objective {
+        case .distillation: return .classification(smoothing: 0)
+        case .binaryDistillation: return .binary
+        default: return objective
+        }
     }
 
     private var hasAccuracy: Bool {
@@ -180,13 +185,18 @@ public final class Trainer: @unchecked Sendable {
             let l = Losses.distillation(student: values[h], teacher: teacher.rows(idx), labels: try require(batch.labels, "labels"),
                                         alpha: alpha, temperature: temperature)
             return (l.loss, [h: l.grad])
+        case .binaryDistillation(let teacher, let alpha, let temperature):
+            let h = try head("logits")
+            let l = Losses.binaryDistillation(student: values[h], teacher: teacher.rows(idx), targets: try require(batch.targets, "binary targets"),
+                                              alpha: alpha, temperature: temperature)
+            return (l.loss, [h: l.grad])
         }
     }
 
     private func countCorrect(_ values: [TTensor], _ batch: TrainingData) -> Int? {
         guard let h = network.heads["logits"] else { return nil }
         let y = values[h], c = y.itemCount
-        if case .binary = objective, let t = batch.targets {
+        if let t = batch.targets, y.itemCount == 1 {
             return (0..<y.batch).filter { (y.data[$0] > 0) == (t[$0] >= 0.5) }.count
         }
         guard let labels = batch.labels else { return nil }

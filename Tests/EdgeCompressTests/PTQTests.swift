@@ -89,6 +89,22 @@ final class PTQTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(b.cosineSimilarity, 0.99, "\(b)")
     }
 
+    func testSingleOutputChannelGemmWithBias() throws {
+        // A one-logit head (the match ranker's score): per-channel weight and int32 bias scales
+        // hold one value in a 1-D tensor, which ONNX reads as per-axis — the axis must be written.
+        var rng = SeededRandom(seed: 21)
+        var g = Graph(name: "score")
+        g.inputs = [ValueInfo(name: "x", dtype: .float32, shape: [.fixed(4), .fixed(8)])]
+        g.outputs = [ValueInfo(name: "y", dtype: .float32, shape: nil)]
+        g.initializers["w"] = rng.tensor([1, 8]); g.initializers["b"] = rng.tensor([1])
+        g.nodes = [Node(name: "fc", op: "Gemm", inputs: ["x", "w", "b"], outputs: ["y"], attributes: ["transB": .int(1)])]
+        let (float, result) = try quantize(g, calibration: Self.samples([4, 8], count: 8, seed: 22))
+        XCTAssertTrue(result.changes.contains { $0.node == "fc" && $0.changed }, "\(result.changes)")
+        let a = try Agreement.measure(original: try InferenceSession(graph: float), compressed: try InferenceSession(graph: result.graph),
+                                      on: Self.samples([4, 8], count: 8, seed: 23))
+        XCTAssertGreaterThanOrEqual(a.cosineSimilarity, 0.99, "\(a)")
+    }
+
     func testBiasCorrectionRemovesTheMeanOutputShift() throws {
         // Gemm on inputs with a large common mean, per-tensor weights (coarse for the small columns):
         // the weight error shifts each output's mean; bias correction cancels that shift.

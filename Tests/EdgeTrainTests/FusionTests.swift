@@ -1,4 +1,5 @@
 import XCTest
+import EdgeRuntime
 @testable import EdgeTrain
 
 /// Batch norm → ReLU/ReLU6 fusion in `TrainGraph`: applied only when the batch-norm value has a

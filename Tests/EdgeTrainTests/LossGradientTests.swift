@@ -26,6 +26,16 @@ final class LossGradientTests: XCTestCase {
         GradCheck.checkLoss(s) { Losses.meanSquaredError($0, target: t) }
     }
 
+    func testBinaryDistillation() {
+        let s = GradCheck.random([5, 1], seed: 5, lo: -3, hi: 3), t = GradCheck.random([5, 1], seed: 6, lo: -3, hi: 3)
+        // Student equal to teacher: the KL term vanishes, α = 1 leaves 0; α = 0 is plain BCE.
+        XCTAssertEqual(Losses.binaryDistillation(student: t, teacher: t, targets: [0, 1, 1, 0, 1], alpha: 1, temperature: 2).loss, 0, accuracy: 1e-5)
+        XCTAssertEqual(Losses.binaryDistillation(student: s, teacher: t, targets: [0, 1, 1, 0, 1], alpha: 0, temperature: 2).loss,
+                       Losses.binaryCrossEntropy(s, targets: [0, 1, 1, 0, 1]).loss, accuracy: 1e-6)
+        XCTAssertGreaterThan(Losses.binaryDistillation(student: s, teacher: t, targets: [0, 1, 1, 0, 1], alpha: 1, temperature: 2).loss, 0)
+        GradCheck.checkLoss(s) { Losses.binaryDistillation(student: $0, teacher: t, targets: [0, 1, 1, 0, 1], alpha: 0.6, temperature: 3) }
+    }
+
     func testFocalLoss() {
         var target = TTensor(shape: [1, 2, 3, 3])
         target.data = [0, 0.3, 1, 0.5, 0, 0, 0.8, 0, 0, 0, 0, 0, 1, 0.6, 0, 0, 0, 0.2]

@@ -122,7 +122,10 @@ enum QDQBuilder {
         g.initializers[s] = scale
         g.initializers[z] = zero
         var node = Node(name: names.fresh("\(output)_DequantizeLinear"), op: "DequantizeLinear", inputs: [input, s, z], outputs: [output])
-        if scale.count > 1 { node.attributes["axis"] = .int(axis) }
+        // A 1-D scale is per-axis in ONNX even with one value (a layer with one output channel,
+        // e.g. a ranker's score); without the attribute the default axis 1 does not exist on a
+        // rank-1 bias, so the axis is written for every 1-D scale.
+        if scale.count > 1 || scale.shape.count == 1 { node.attributes["axis"] = .int(axis) }
         return node
     }
 

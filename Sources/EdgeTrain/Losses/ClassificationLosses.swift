@@ -74,6 +74,24 @@ public enum Losses {
         return LossValue(loss: alpha * t2 * Float(kl / Double(n)) + (1 - alpha) * hard.loss, grad: hard.grad)
     }
 
+    /// Knowledge distillation for one logit (binary tasks such as the match ranker):
+    /// α·T²·KL(Bernoulli(σ(t/T)) ‖ Bernoulli(σ(s/T))) + (1 − α)·BCE(s, targets). A softmax over a
+    /// single logit is constant, so the multi-class form cannot be used for binary heads.
+    public static func binaryDistillation(student: TTensor, teacher: TTensor, targets: [Float], alpha: Float, temperature: Float) -> LossValue {
+        let n = Float(student.count)
+        var hard = binaryCrossEntropy(student, targets: targets)
+        var kl = 0.0
+        for i in 0..<student.count {
+            let s = student.data[i] / temperature, t = teacher.data[i] / temperature
+            let pt = 1 / (1 + expf(-t))
+            // KL = BCE(s, p_t) − BCE(t, p_t): cross-entropy minus the teacher's own entropy.
+            kl += Double((max(s, 0) - s * pt + log1pf(expf(-abs(s)))) - (max(t, 0) - t * pt + log1pf(expf(-abs(t)))))
+            // d/ds of T²·KL = T·(σ(s/T) − p_t), averaged over the batch.
+            hard.grad.data[i] = alpha * temperature * (1 / (1 + expf(-s)) - pt) / n + (1 - alpha) * hard.grad.data[i]
+        }
+        return LossValue(loss: alpha * temperature * temperature * Float(kl / Double(n)) + (1 - alpha) * hard.loss, grad: hard.grad)
+    }
+
     /// Mean squared error ½·mean((x − target)²) (feature-hint loss).
     public static func meanSquaredError(_ x: TTensor, target: TTensor) -> LossValue {
         var grad = TTensor(shape: x.shape)

@@ -37,7 +37,11 @@ enum ConvOp: OpDefinition {
         if spec.batch == 0 || spec.outChannels == 0 {
             return Prepared(outputTypes: [outType]) { _ in }
         }
-        if spec.geometry.rank <= 2 && spec.channelsPerGroup == 1 {
+        // A single-input-channel conv with several outputs (group 1, e.g. a spectrogram stem) is
+        // a depthwise conv with a channel multiplier, but the regular paths below run it faster
+        // (measured: DS-CNN stem 1→64 3×3/2 on 49×40, 14.8 µs depthwise vs 11 µs small-Cin).
+        let multiplierStem = spec.group == 1 && spec.outChannels > 1
+        if spec.geometry.rank <= 2 && spec.channelsPerGroup == 1 && !multiplierStem {
             return depthwise(spec, outType, ctx.options.pool)
         }
         if spec.geometry.rank <= 2 && spec.group == 1 {

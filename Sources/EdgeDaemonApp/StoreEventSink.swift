@@ -21,9 +21,15 @@ public struct StoreEventSink: EventSink, VoiceEventLog {
         case .levelSwitch(let family, let from, let to, let level, let reason):
             append(.levelSwitch, LevelSwitchPayload(family: family, from: from, to: to, level: level, reason: reason))
         case .request(let method, let route, let status, let durationMs, let uid):
+            // Liveness probes and metric scrapes arrive at monitoring rates and are counted in
+            // /metrics already; one fsync'd row each would make the probe cost a disk write.
+            guard !Self.probeRoutes.contains(route) else { return }
             append(.request, RequestPayload(method: method, route: route, status: status, durationMs: durationMs, uid: uid))
         }
     }
+
+    /// Routes whose requests are not written to the event log (see `record(_:)`).
+    static let probeRoutes: Set<String> = ["/v1/health", "/metrics"]
 
     public func record(_ command: VoiceCommand) {
         append(.voiceCommand, command)

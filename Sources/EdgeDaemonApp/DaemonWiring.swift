@@ -1,3 +1,4 @@
+import EdgeRuntime
 import EdgeGovernor
 import EdgeServer
 import EdgeStore
@@ -108,10 +109,10 @@ struct VoiceStatus: StatusSection {
     let wiring: DaemonWiring
     var key: String { "voice" }
 
-    func snapshot() -> EdgeServer.JSONValue {
+    func snapshot() -> JSONValue {
         guard let status = wiring.voiceStatus,
               let data = try? JSONCoding.encoder.encode(status),
-              let value = try? JSONCoding.decoder.decode(EdgeServer.JSONValue.self, from: data) else {
+              let value = try? JSONCoding.decoder.decode(JSONValue.self, from: data) else {
             return .object(["listening": .bool(false), "subscribers": .number(Double(wiring.hub.subscriberCount))])
         }
         return value

@@ -109,11 +109,11 @@ public final class GovernorBridge: ModelLevelController, StatusSection, Sendable
 
     public var key: String { "governor" }
 
-    public func snapshot() -> EdgeServer.JSONValue {
+    public func snapshot() -> JSONValue {
         guard let governor else { return .object(["enabled": .bool(false)]) }
         do {
             let data = try JSONCoding.encoder.encode(governor.status)
-            var value = try JSONCoding.decoder.decode(EdgeServer.JSONValue.self, from: data)
+            var value = try JSONCoding.decoder.decode(JSONValue.self, from: data)
             if case .object(var o) = value { o["enabled"] = .bool(true); value = .object(o) }
             return value
         } catch {

@@ -1,3 +1,4 @@
+import EdgeONNX
 import EdgeRuntime
 import Foundation
 import XCTest
@@ -31,5 +32,25 @@ enum PythonRunner {
             throw EdgeError(.io, "python3 \(arguments.first ?? "") failed: \(errText.suffix(500))")
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension PythonRunner {
+    /// Exports `graph` to ONNX, runs it in ONNX Runtime on `x` (fed as input `x`) and returns
+    /// ORT's first output; with `checkModel`, `onnx.checker` must accept the export first.
+    static func runExportInORT(_ graph: Graph, x: Tensor, checkModel: Bool = false) throws -> Tensor {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ort-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("m.onnx"), input = dir.appendingPathComponent("x.npy").path
+        let output = dir.appendingPathComponent("y.npy").path
+        try Data(try ONNXExporter.encode(graph)).write(to: model)
+        try Npy.write(x, path: input)
+        let runner = "import sys, numpy as np, onnx, onnxruntime as ort\n"
+            + (checkModel ? "onnx.checker.check_model(onnx.load(sys.argv[1]))\n" : "")
+            + "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
+            + "np.save(sys.argv[3], s.run(None, {'x': np.load(sys.argv[2])})[0])\n"
+        _ = try run(["-c", runner, model.path, input, output])
+        return try Npy.read(path: output)
     }
 }

@@ -53,19 +53,8 @@ final class QuantizedLookupExportTests: XCTestCase {
         let x = rng.tensor([2, 3, 9, 11], -3.5, 3.5)
         let ours = try InferenceSession(graph: optimized).run([x])[0]
         XCTAssertEqual(try ours.floatValues(), try InferenceSession(graph: g, options: SessionOptions(optimize: false)).run([x])[0].floatValues())
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlookup-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let model = dir.appendingPathComponent("m.onnx"), input = dir.appendingPathComponent("x.npy").path
-        let output = dir.appendingPathComponent("y.npy").path
-        try Data(try ONNXExporter.encode(optimized)).write(to: model)
-        try Npy.write(x, path: input)
-        let runner = "import sys, numpy as np, onnx, onnxruntime as ort\n"
-            + "onnx.checker.check_model(onnx.load(sys.argv[1]))\n"
-            + "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
-            + "np.save(sys.argv[3], s.run(None, {'x': np.load(sys.argv[2])})[0])\n"
-        _ = try PythonRunner.run(["-c", runner, model.path, input, output])
-        let d = maxDifference(try Npy.read(path: output), ours).abs
+        let ort = try PythonRunner.runExportInORT(optimized, x: x, checkModel: true)
+        let d = maxDifference(ort, ours).abs
         XCTAssertLessThanOrEqual(d, 0.025 * 1.001, "ORT on the export vs ours: \(d)")
     }
 }

@@ -64,18 +64,8 @@ final class QuantizedORTTests: XCTestCase {
         var rng = SeededRandom(seed: 3)
         let x = rng.tensor(QDQGraph.inputShape, -1.2, 1.2)
         let ours = try InferenceSession(graph: optimized).run([x])[0]
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qdq-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let model = dir.appendingPathComponent("m.onnx"), input = dir.appendingPathComponent("x.npy").path
-        let output = dir.appendingPathComponent("y.npy").path
-        try Data(try ONNXExporter.encode(optimized)).write(to: model)
-        try Npy.write(x, path: input)
-        let runner = "import sys, numpy as np, onnxruntime as ort\n"
-            + "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
-            + "np.save(sys.argv[3], s.run(None, {'x': np.load(sys.argv[2])})[0])\n"
-        _ = try PythonRunner.run(["-c", runner, model.path, input, output])
-        let d = maxDifference(try Npy.read(path: output), ours).abs
+        let ort = try PythonRunner.runExportInORT(optimized, x: x)
+        let d = maxDifference(ort, ours).abs
         XCTAssertLessThanOrEqual(d, 2 * QDQGraph.outputStep * 1.001, "ORT on the export vs ours: \(d)")
     }
 }

@@ -1,4 +1,5 @@
 import EdgeAudio
+import EdgeRuntime
 import XCTest
 @testable import EdgeVoice
 

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 import NIOHTTP1
 

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// A per-second record of a battery discharge and the requests a box served, replayed through
@@ -77,21 +78,9 @@ extension ReplayTrace {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same numbers on every platform,
-/// which is what a reproducible trace needs.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The trace draws on EdgeRuntime's `SplitMix64` (the same numbers on every platform, which is
+/// what a reproducible trace needs); these are the distributions it samples.
+extension SplitMix64 {
     /// Uniform in [0, 1).
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

@@ -10,6 +10,7 @@ struct DataCommand: ParsableCommand {
             SpeechDataCommand.self, SpeechDataCheckCommand.self,
             DataDetectionCommand.self, DataDetectionCheckCommand.self,
             DataMatchCommand.self, DataMatchPrepCommand.self,
+            DataCalibrationCommand.self,
         ]
     )
 }

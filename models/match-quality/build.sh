@@ -11,8 +11,10 @@ WORK=${WORK:-data/match}
 SEED=${SEED:-1}
 THREADS=${THREADS:-2}
 OUT=models/match-quality
+BENCH_RUNS=${BENCH_RUNS:-2000}
 REQUEST=16            # rows per rank request: latency, CPU-ms and MACs are per request
 START=$(date +%s)
+source models/family-lib.sh
 [ -x "$BIN" ] || { echo "build the CLI first: swift build -c release --product edge-assistant" >&2; exit 1; }
 
 # 1. Data: 2000 players, 40 000 matches; train/ = first 80% by time, test/ = last 20%.
@@ -49,46 +51,28 @@ cp "$WORK/student-int8-$INT8.edge" "$OUT/student-int8.edge"
 cp "$WORK/student-int4.edge" "$OUT/student-int4.edge"
 declare -A TECH=([teacher]=float [student]="distilled float" [student-int8]="int8 $INT8 (per-channel weights)"
                  [student-int4]="int4 weights, group 32")
+declare -A NDCG VAL
 ROWS=()
 for v in teacher student student-int8 student-int4; do
     f="$OUT/$v.edge"
-    a=$(auc "$f" "$WORK/test"); n=$(ndcg "$f" "$WORK/test"); va=$(auc "$f" "$WORK/val")
-    b=$(stat -c %s "$f")
-    j=$("$BIN" bench "$f" --input "features=$WORK/request/features.npy" --input "categorical=$WORK/request/categorical.npy" \
-        --threads 1 --runs 2000 --warmup 50 --json)
-    get() { echo "$j" | sed -E "s/.*\"$1\": \"?([0-9.]+).*/\1/"; }
-    ROWS+=("$v|$a|$n|$va|$b|$(get macs)|$(get p50_ms)|$(get p99_ms)|$(get cpu_ms_per_run)")
+    a=$(auc "$f" "$WORK/test"); NDCG[$v]=$(ndcg "$f" "$WORK/test"); VAL[$v]=$(auc "$f" "$WORK/val")
+    IFS='|' read -r b m p50 p99 cpu < <(bench_fields "$f" --input "features=$WORK/request/features.npy" \
+        --input "categorical=$WORK/request/categorical.npy")
+    ROWS+=("$v|${TECH[$v]}|$a|$b|$m|$p50|$p99|$cpu|\"ndcg_at_10\": ${NDCG[$v]}")
 done
-# Most accurate (test AUC) first, as the card contract asks.
-mapfile -t ROWS < <(printf '%s\n' "${ROWS[@]}" | sort -t'|' -k2,2 -r -g)
-
-{
-    echo '{ "family": "match-quality", "task": "recommendation", "metric": "AUC", "labels": [],'
-    echo '  "variants": ['
-    sep=""
-    for r in "${ROWS[@]}"; do
-        IFS='|' read -r v a n va b m p50 p99 cpu <<<"$r"
-        printf '%s    { "name": "%s", "file": "%s.edge", "technique": "%s", "accuracy": %s, "ndcg_at_10": %s, "bytes": %s, "macs": %s, "latency_ms_p50": %s, "latency_ms_p99": %s, "cpu_ms": %s }' \
-            "$sep" "$v" "$v" "${TECH[$v]}" "$a" "$n" "$b" "$m" "$p50" "$p99" "$cpu"
-        sep=$',\n'
-    done
-    printf '\n  ] }\n'
-} > "$OUT/card.json"
+mapfile -t ROWS < <(sort_rows "${ROWS[@]}")
+printf '%s\n' "${ROWS[@]}" | write_card "$OUT/card.json" match-quality recommendation AUC '[]'
 
 TOTAL=$(( $(date +%s) - START ))
 {
     echo "| variant | technique | test AUC | test NDCG@10 | val AUC | bytes | MACs / request | p50 ms | p99 ms | CPU ms |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     for r in "${ROWS[@]}"; do
-        IFS='|' read -r v a n va b m p50 p99 cpu <<<"$r"
-        printf '| %s | %s | %.4f | %.4f | %.4f | %s | %s | %.4f | %.4f | %.4f |\n' "$v" "${TECH[$v]}" "$a" "$n" "$va" "$b" "$m" "$p50" "$p99" "$cpu"
+        IFS='|' read -r v tech a b m p50 p99 cpu _ <<<"$r"
+        printf '| %s | %s | %.4f | %.4f | %.4f | %s | %s | %.4f | %.4f | %.4f |\n' "$v" "$tech" "$a" "${NDCG[$v]}" "${VAL[$v]}" "$b" "$m" "$p50" "$p99" "$cpu"
     done
     echo
     echo "int8 choice on val: static AUC $S, dynamic AUC $D → $INT8. Pipeline wall time: ${TOTAL} s ($(nproc) cores, $(uptime | sed -E 's/.*load average: //') load)."
 } > "$WORK/figures.md"
-# Replace the generated block of MODEL.md (between the figures markers) with the new table.
-awk -v f="$WORK/figures.md" '
-    /<!-- figures:begin -->/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
-    /<!-- figures:end -->/ { skip = 0 }
-    !skip' "$OUT/MODEL.md" > "$OUT/MODEL.md.tmp" && mv "$OUT/MODEL.md.tmp" "$OUT/MODEL.md"
+replace_figures "$OUT/MODEL.md" "$WORK/figures.md"
 cat "$WORK/figures.md"

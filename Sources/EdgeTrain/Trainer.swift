@@ -28,6 +28,8 @@ public struct TrainConfig: Sendable {
     public var threads = 2
     /// Directory for `last.ckpt` after each epoch (nil: no checkpoints).
     public var checkpointDirectory: String?
+    /// Augmentation of the first input of every training batch (speech log-mel; nil: none).
+    public var specAugment: SpecAugment?
     public init() {}
 }
 
@@ -89,7 +91,11 @@ public final class Trainer: @unchecked Sendable {
             for s in 0..<steps {
                 let idx = order[(s * config.batchSize)..<min((s + 1) * config.batchSize, data.count)]
                 guard idx.count > 1 || steps == 1 else { continue }
-                let batch = data.subset(idx)
+                var batch = data.subset(idx)
+                if let augment = config.specAugment {
+                    var rng = SplitMix64(seed: config.seed ^ (UInt64(epoch) << 32 | UInt64(s)) &* 0x2545_F491_4F6C_DD1D)
+                    try augment.apply(&batch.inputs[0], rng: &rng)
+                }
                 let values = try graph.forward(batch.inputs, ctx)
                 let (loss, seeds) = try lossAndSeeds(values, batch, idx)
                 guard loss.isFinite else { throw EdgeError(.invalidInput, "loss became \(loss) at epoch \(epoch) step \(s) (learning rate too high?)") }

@@ -18,16 +18,25 @@ public final class DaemonWiring: Sendable {
         /// Start the ALSA listener (when a speech family is loaded).
         public var microphone: Bool
         public var audioDevice: String
-        /// Run the governor's tick loop (tests tick by hand).
+        /// Run the governor's tick loop and the request-summary timer (tests drive both by hand).
         public var governorLoop: Bool
+        /// Seconds per request summary in the event log (`event_log.summary_interval_s`).
+        public var summaryIntervalSeconds: Double
 
         public init(stateDir: String, roots: SignalRoots = SignalRoots(), microphone: Bool = false,
-                    audioDevice: String = "default", governorLoop: Bool = true) {
+                    audioDevice: String = "default", governorLoop: Bool = true, summaryIntervalSeconds: Double = 10) {
             self.stateDir = stateDir
             self.roots = roots
             self.microphone = microphone
             self.audioDevice = audioDevice
             self.governorLoop = governorLoop
+            self.summaryIntervalSeconds = summaryIntervalSeconds
+        }
+
+        /// The options `serve` derives from the resolved config.
+        public init(config: DaemonConfig, roots: SignalRoots, microphone: Bool, audioDevice: String) {
+            self.init(stateDir: config.stateDir, roots: roots, microphone: microphone, audioDevice: audioDevice,
+                      summaryIntervalSeconds: Double(config.eventLog.summaryIntervalSeconds))
         }
     }
 
@@ -38,6 +47,7 @@ public final class DaemonWiring: Sendable {
     public let hub: VoiceEventHub
     let logger: Logger
     private let listener = Mutex<VoiceListener?>(nil)
+    private let summaryLoop = Mutex<Task<Void, Never>?>(nil)
 
     /// Opens (or creates) `state.sqlite` under the state directory.
     /// - Throws: `EdgeError` when the database cannot be opened.
@@ -45,10 +55,13 @@ public final class DaemonWiring: Sendable {
         self.options = options
         self.logger = logger
         store = try StateStore(directory: options.stateDir)
-        let events = StoreEventSink(store: store, logger: logger)
+        let events = StoreEventSink(store: store, logger: logger, summaryInterval: options.summaryIntervalSeconds)
         self.events = events
         hub = VoiceEventHub(log: events)
         governor = GovernorBridge(configuration: GovernorConfiguration(roots: options.roots), logger: logger) { events.recordGovernor($0) }
+        if options.governorLoop {
+            summaryLoop.withLock { $0 = Task.detached { await events.runSummaryLoop() } }
+        }
     }
 
     /// The plugins for `Daemon`. `routes` runs at start-up and on each reload: it (re)attaches
@@ -97,9 +110,13 @@ public final class DaemonWiring: Sendable {
         governor.detach()
     }
 
-    /// `stopBackground`, then closes the database (after the server has stopped).
+    /// `stopBackground`, writes the last request summaries, then closes the database (after
+    /// the server has stopped, so every answered request is in a summary). Closing waits for
+    /// the queued writes: GRDB's writer queue is serial.
     public func shutdown() {
         stopBackground()
+        summaryLoop.withLock { $0?.cancel(); $0 = nil }
+        events.flushSummaries(force: true)
         try? store.close()
     }
 }

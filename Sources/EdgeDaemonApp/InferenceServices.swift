@@ -58,6 +58,20 @@ struct ModelRef: Encodable {
     var variant: String
 }
 
+/// An inference route's answer: it names the variant that produced it.
+protocol InferenceAnswer: Encodable {
+    var model: ModelRef { get }
+}
+
+extension Response {
+    /// The JSON answer of an inference route, tagged with its variant for the request summaries.
+    static func inference(_ answer: some InferenceAnswer) throws -> Response {
+        var response = try Response.json(answer)
+        response.served = ServedModel(model: answer.model.name, variant: answer.model.variant)
+        return response
+    }
+}
+
 extension Duration {
     /// Milliseconds as a Double (for `latency_ms` fields).
     var milliseconds: Double {

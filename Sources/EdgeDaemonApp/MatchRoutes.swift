@@ -21,7 +21,7 @@ enum MatchRoutes {
     static func routes(_ services: InferenceServices, store: StateStore) -> [Route] {
         [
             Route(.POST, "/v1/match/rank", group: .inference, .offloaded { request in
-                try Response.json(try rank(try request.decodeJSON(RankRequest.self), services: services, store: store))
+                try Response.inference(try rank(try request.decodeJSON(RankRequest.self), services: services, store: store))
             }),
             Route(.PUT, "/v1/match/players/{id}", group: .inference, .offloaded { request in
                 let player = try decodePlayer(request)
@@ -110,7 +110,7 @@ enum MatchRoutes {
     }
 }
 
-struct RankResponse: Encodable {
+struct RankResponse: InferenceAnswer {
     struct Ranked: Encodable {
         var id: String
         var score: Double

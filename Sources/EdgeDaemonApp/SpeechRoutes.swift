@@ -28,7 +28,7 @@ enum SpeechRoutes {
             let answer = try services.withVariant(task: "speech") { family, variant in
                 try recognize(request.body, family: family, variant: variant)
             }
-            return try Response.json(answer)
+            return try Response.inference(answer)
         })]
     }
 
@@ -54,7 +54,7 @@ enum SpeechRoutes {
     }
 }
 
-struct RecognizeResponse: Encodable {
+struct RecognizeResponse: InferenceAnswer {
     struct Command: Encodable {
         var label: String
         var confidence: Double

@@ -16,7 +16,7 @@ enum VisionRoutes {
             let answer = try services.withVariant(task: "detection") { family, variant in
                 try detect(image, family: family, variant: variant)
             }
-            return try Response.json(answer)
+            return try Response.inference(answer)
         })]
     }
 
@@ -64,7 +64,7 @@ enum VisionRoutes {
     }
 }
 
-struct DetectResponse: Encodable {
+struct DetectResponse: InferenceAnswer {
     struct Item: Encodable {
         var label: String
         var score: Double

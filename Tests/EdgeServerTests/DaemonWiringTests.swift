@@ -137,9 +137,10 @@ final class DaemonWiringTests: XCTestCase {
         XCTAssertEqual((governor["models"] as? [Any])?.count, 3)
         XCTAssertNotNil(body["voice"] as? [String: Any])
 
-        // The status request above is logged; liveness probes are not (they would cost a disk write each).
+        // The status request above is summarised; liveness probes are not logged at all.
         XCTAssertEqual(try d.client.send("GET", "/v1/health").status, 200)
-        let events = try await d.events(.request) { $0.contains { $0.payload.contains("/v1/status") } }
+        d.wiring.events.flushSummaries(force: true)
+        let events = try await d.events(.requestSummary) { $0.contains { $0.payload.contains("/v1/status") } }
         XCTAssertTrue(events.contains { $0.payload.contains("\"route\":\"/v1/status\"") }, "\(events.map(\.payload))")
         XCTAssertFalse(events.contains { $0.payload.contains("/v1/health") }, "\(events.map(\.payload))")
 
@@ -148,6 +149,33 @@ final class DaemonWiringTests: XCTestCase {
         let switches = try await d.events(.levelSwitch) { $0.contains { $0.payload.contains("int8") } }
         XCTAssertTrue(switches.contains { $0.payload.contains("\"to\":\"int8\"") }, "\(switches.map(\.payload))")
         await d.shutdown()
+    }
+
+    func testRequestSummariesReachTheDatabaseOnGracefulShutdown() async throws {
+        let d = try await DaemonHarness()
+        for _ in 0..<3 { XCTAssertEqual(try d.client.send("GET", "/v1/status").status, 200) }
+        let png = try PNGCodec.encode(RGBImage(width: 16, height: 16))
+        for _ in 0..<2 { XCTAssertEqual(try d.json("POST", "/v1/vision/detect", body: png).0, 200) }
+        XCTAssertEqual(try d.json("POST", "/v1/vision/detect", body: Array("junk".utf8)).0, 400)
+        let early = try await d.wiring.store.events(kind: .requestSummary)
+        XCTAssertEqual(early.count, 0, "nothing written before the interval ends")
+        await d.shutdown()
+
+        // Reopen the file as a restarted daemon would: the last interval's counts were written.
+        let store = try StateStore(directory: d.tmp.path("var"))
+        defer { try? store.close() }
+        let rows = try await store.events(kind: .requestSummary).map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.payload.utf8)) as? [String: Any]) }
+        let status = try XCTUnwrap(rows.first { $0["route"] as? String == "/v1/status" }, "\(rows)")
+        XCTAssertEqual(status["count"] as? Int, 3)
+        XCTAssertNil(status["model"])
+        let detect = try XCTUnwrap(rows.first { $0["route"] as? String == "/v1/vision/detect" && $0["status_class"] as? String == "2xx" }, "\(rows)")
+        XCTAssertEqual(detect["count"] as? Int, 2)
+        XCTAssertEqual(detect["model"] as? String, "landmarks")
+        XCTAssertEqual(detect["variant"] as? String, "teacher")
+        let rejected = try XCTUnwrap(rows.first { $0["route"] as? String == "/v1/vision/detect" && $0["status_class"] as? String == "4xx" })
+        XCTAssertEqual(rejected["statuses"] as? [String: Int], ["400": 1])
+        let perRequest = try await store.events(kind: .request)
+        XCTAssertEqual(perRequest.count, 0, "no per-request rows any more")
     }
 
     func testVoiceEventsStreamAsServerSentEventsAndAreLogged() async throws {

@@ -225,7 +225,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeVoiceTests",
-            dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
+            dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport", "EdgeVoiceTestSupport"]
+        ),
+        // The scripted PCM source, shared by the voice and daemon tests.
+        .target(
+            name: "EdgeVoiceTestSupport",
+            dependencies: ["EdgeVoice"],
+            path: "Tests/EdgeVoiceTestSupport"
         ),
         // The daemon's glue: inference routes, governor, event log, players and voice plugged
         // into EdgeServer's seams (Integration.swift).
@@ -240,6 +246,7 @@ let package = Package(
             name: "EdgeServerTests",
             dependencies: [
                 "EdgeServer", "EdgeRuntime", "EdgeTestSupport", "EdgeDaemonApp", "EdgeStore", "EdgeMatch", "EdgeVision", "EdgeAudio",
+                "EdgeVoice", "EdgeVoiceTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -19,15 +19,18 @@ final class DaemonHarness {
     let listener: SocketListener
     var client: UnixHTTPClient { UnixHTTPClient(socketPath: socket, timeout: .seconds(20)) }
 
-    init(models writeModels: (String) throws -> Void = DaemonFixtures.writeAll) async throws {
+    init(models writeModels: (String) throws -> Void = DaemonFixtures.writeAll,
+         configure: (inout DaemonWiring.Options) -> Void = { _ in }) async throws {
         tmp = try TempDir()
         let models = tmp.path("models")
         try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
         try writeModels(models)
         for root in ["sys", "proc"] { try FileManager.default.createDirectory(atPath: tmp.path(root), withIntermediateDirectories: true) }
         let logger = Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
-        wiring = try DaemonWiring(options: .init(stateDir: tmp.path("var"), roots: SignalRoots(sysfs: tmp.path("sys"), procfs: tmp.path("proc")),
-                                                 governorLoop: false), logger: logger)
+        var options = DaemonWiring.Options(stateDir: tmp.path("var"), roots: SignalRoots(sysfs: tmp.path("sys"), procfs: tmp.path("proc")),
+                                           governorLoop: false)
+        configure(&options)
+        wiring = try DaemonWiring(options: options, logger: logger)
         let plugins = wiring.plugins
         registry = ModelRegistry(catalog: try ModelCatalog.load(directory: models), controller: plugins.levelController, events: plugins.events)
         let metrics = ServerMetrics()

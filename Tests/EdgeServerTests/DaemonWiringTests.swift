@@ -180,28 +180,15 @@ final class DaemonWiringTests: XCTestCase {
 
     func testVoiceEventsStreamAsServerSentEventsAndAreLogged() async throws {
         let d = try await DaemonHarness()
-        let fd = try UnixAddress.connectStream(d.socket)
-        defer { close(fd) }
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let request = "GET /v1/voice/events HTTP/1.1\r\nHost: x\r\n\r\n"
-        _ = request.withCString { write(fd, $0, strlen($0)) }
-        var text = ""
-        func readUntil(_ needle: String) {
-            var buf = [UInt8](repeating: 0, count: 4096)
-            while !text.contains(needle) {
-                let n = read(fd, &buf, buf.count)
-                if n <= 0 { return }
-                text += String(decoding: buf[0..<n], as: UTF8.self)
-            }
-        }
-        readUntil("subscribed")
-        XCTAssertTrue(text.hasPrefix("HTTP/1.1 200"), text)
-        XCTAssertTrue(text.lowercased().contains("content-type: text/event-stream"), text)
+        let sse = try SSEClient(socket: d.socket)
+        sse.readUntil("subscribed")
+        let text = { sse.text }
+        XCTAssertTrue(text().hasPrefix("HTTP/1.1 200"), text())
+        XCTAssertTrue(text().lowercased().contains("content-type: text/event-stream"), text())
         d.wiring.hub.publish(VoiceCommand(label: "yes", confidence: 0.9, startMs: 100, endMs: 600, variant: "teacher"))
-        readUntil("\"label\":\"yes\"")
-        XCTAssertTrue(text.contains("data: {"), text)
-        XCTAssertTrue(text.contains("\"label\":\"yes\""), text)
+        sse.readUntil("\"label\":\"yes\"")
+        XCTAssertTrue(text().contains("data: {"), text())
+        XCTAssertTrue(text().contains("\"label\":\"yes\""), text())
         let logged = try await d.events(.voiceCommand) { !$0.isEmpty }
         XCTAssertEqual(logged.count, 1)
         XCTAssertTrue(logged.first?.payload.contains("yes") ?? false)

@@ -143,8 +143,9 @@ final class HTTPHandler: ChannelInboundHandler {
         record(route: route, status: Int(response.status.code), method: head.method.rawValue)
         let channel = context.channel
         let produce = response.produce
+        let writer = StreamWriter(channel: channel, writeTimeout: response.writeTimeout)
         Task {
-            await produce(StreamWriter(channel: channel))
+            await produce(writer)
             try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
             try? await channel.close()
         }

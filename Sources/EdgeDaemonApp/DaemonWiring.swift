@@ -86,7 +86,8 @@ public final class DaemonWiring: Sendable {
     public func routes(registry: ModelRegistry, metrics: ServerMetrics) -> [Route] {
         governor.attach(to: registry, runLoop: options.governorLoop)
         let governor = self.governor
-        let services = InferenceServices(registry: registry, metrics: metrics) { governor.recordRequest(family: $0) }
+        let services = InferenceServices(registry: registry, metrics: metrics, countRequest: { governor.recordRequest(family: $0) },
+                                         resolve: { governor.resolve(family: $0, constraints: $1) })
         microphone.attach(services, onStart: options.microphoneOnStart)
         return VisionRoutes.routes(services) + SpeechRoutes.routes(services) + MatchRoutes.routes(services, store: store)
             + VoiceRoutes.routes(hub: hub, writeTimeout: options.sseWriteTimeout) + MicrophoneRoutes.routes(microphone)

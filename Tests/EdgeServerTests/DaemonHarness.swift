@@ -46,10 +46,13 @@ final class DaemonHarness {
         server = try await HTTPServer(fd: listener.fd, context: box, group: group)
     }
 
+    /// The daemon's order: background work off (willDrain), drain, then the wiring's shutdown
+    /// (last request summaries, database closed).
     func shutdown() async {
-        wiring.shutdown()
+        wiring.stopBackground()
         await server.drain(timeout: .seconds(2))
         try? await group.shutdownGracefully()
+        wiring.shutdown()
         listener.removeFiles()
     }
 

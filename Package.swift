@@ -240,7 +240,8 @@ let package = Package(
             dependencies: ["EdgeServer", "EdgeStore", "EdgeMatch", "EdgeGovernor", "EdgeVision", "EdgeVoice", "EdgeAudio",
                            "EdgeRuntime", .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Prometheus", package: "swift-prometheus")]
         ),
         .testTarget(
             name: "EdgeServerTests",

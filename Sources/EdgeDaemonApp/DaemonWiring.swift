@@ -57,6 +57,7 @@ public final class DaemonWiring: Sendable {
     public let microphone: MicrophoneControl
     let logger: Logger
     private let summaryLoop = Mutex<Task<Void, Never>?>(nil)
+    private let metricsRegistered = Mutex(false)
 
     /// Opens (or creates) `state.sqlite` under the state directory.
     /// - Throws: `EdgeError` when the database cannot be opened.
@@ -85,12 +86,22 @@ public final class DaemonWiring: Sendable {
 
     public func routes(registry: ModelRegistry, metrics: ServerMetrics) -> [Route] {
         governor.attach(to: registry, runLoop: options.governorLoop)
+        publishGovernorMetrics(to: metrics, registry: registry)
         let governor = self.governor
         let services = InferenceServices(registry: registry, metrics: metrics, countRequest: { governor.recordRequest(family: $0) },
                                          resolve: { governor.resolve(family: $0, constraints: $1) })
         microphone.attach(services, onStart: options.microphoneOnStart)
         return VisionRoutes.routes(services) + SpeechRoutes.routes(services) + MatchRoutes.routes(services, store: store)
             + VoiceRoutes.routes(hub: hub, writeTimeout: options.sseWriteTimeout) + MicrophoneRoutes.routes(microphone)
+    }
+
+    /// Registers the governor's gauges with `metrics` once (routes are rebuilt on every reload;
+    /// the collector reads whichever governor is current).
+    func publishGovernorMetrics(to metrics: ServerMetrics, registry: ModelRegistry) {
+        let first = metricsRegistered.withLock { done in defer { done = true }; return !done }
+        guard first else { return }
+        let collector = GovernorMetrics(bridge: governor, registry: registry)
+        metrics.addCollector { collector.collect(into: $0) }
     }
 
     /// Stops the microphone and the governor loop and ends every SSE stream (before the drain).

@@ -14,6 +14,7 @@ final class DaemonHarness {
     let socket: String
     let wiring: DaemonWiring
     let registry: ModelRegistry
+    let metrics: ServerMetrics
     let server: HTTPServer
     let group: MultiThreadedEventLoopGroup
     let listener: SocketListener
@@ -32,8 +33,10 @@ final class DaemonHarness {
         configure(&options)
         wiring = try DaemonWiring(options: options, logger: logger)
         let plugins = wiring.plugins
-        registry = ModelRegistry(catalog: try ModelCatalog.load(directory: models), controller: plugins.levelController, events: plugins.events)
         let metrics = ServerMetrics()
+        self.metrics = metrics
+        registry = ModelRegistry(catalog: try ModelCatalog.load(directory: models), controller: plugins.levelController,
+                                 events: plugins.events, metrics: metrics)
         var router = Router(CoreRoutes.all(registry: registry, metrics: metrics, sections: plugins.statusSections))
         for route in plugins.routes(registry, metrics) { router.add(route) }
         let queue = InferenceQueue(workers: 2, capacity: 16, metrics: metrics)

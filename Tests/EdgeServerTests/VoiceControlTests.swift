@@ -1,5 +1,5 @@
 import EdgeDaemonApp
-import EdgeServer
+@testable import EdgeServer
 import EdgeTestSupport
 import EdgeVoice
 import EdgeVoiceTestSupport
@@ -92,6 +92,25 @@ final class VoiceControlTests: XCTestCase {
         XCTAssertEqual(DaemonHarness.errorCode(error), "model_unavailable")
         XCTAssertEqual(try d.json("PUT", "/v1/voice/mic", object: ["enabled": false]).0, 200, "off is always possible")
         await d.shutdown()
+    }
+
+    /// The start-up decision applies when a reload brings the first speech family, unless an
+    /// accepted `PUT` replaced it; a refused switch-on does not count.
+    func testReloadAddingASpeechFamilyHonoursTheLastAcceptedSwitch() async throws {
+        for (put, expectOn) in [(true, true), (false, false)] {
+            let d = try await micHarness(onStart: true) { models in
+                try ContractModels.writeFamily(in: models, family: "landmarks", task: "detection", metric: "mAP@0.5",
+                                               labels: ContractModels.detectionLabels, graph: ContractModels.detectionGraph)
+            }
+            XCTAssertEqual(try d.json("PUT", "/v1/voice/mic", object: ["enabled": put]).0, put ? 503 : 200)
+            let models = d.tmp.path("models")
+            try ContractModels.writeFamily(in: models, family: "speech-commands", task: "speech", metric: "accuracy",
+                                           labels: ContractModels.speechLabels, graph: ContractModels.speechGraph)
+            d.registry.replaceCatalog(try ModelCatalog.load(directory: models))
+            _ = d.wiring.routes(registry: d.registry, metrics: d.metrics)   // what a SIGHUP reload does
+            XCTAssertEqual(d.wiring.microphone.state.enabled, expectOn, "PUT enabled=\(put) before the reload")
+            await d.shutdown()
+        }
     }
 
     /// A subscriber that stops reading fills its socket; after the write timeout its connection

@@ -72,7 +72,12 @@ public final class MicrophoneControl: Sendable {
             throw APIError(.conflict, "mic_unavailable",
                            "the daemon was started without --mic, so no capture device is configured; restart it with serve --mic [--audio-device NAME]")
         }
-        let listener = current.withLock { c -> VoiceListener? in c.initialized = true; return c.listener }
+        // An accepted switch replaces the start-up decision (a later reload must not undo it);
+        // a refused one does not.
+        let listener = current.withLock { c -> VoiceListener? in
+            if c.listener != nil || !on { c.initialized = true }
+            return c.listener
+        }
         guard let listener else {
             if !on { return state }
             throw APIError(.serviceUnavailable, "model_unavailable", "no speech model family is loaded; the microphone needs one")

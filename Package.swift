@@ -225,7 +225,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeVoiceTests",
-            dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport"]
+            dependencies: ["EdgeVoice", "EdgeAudio", "EdgeRuntime", "EdgeTestSupport", "EdgeVoiceTestSupport"]
+        ),
+        // The scripted PCM source, shared by the voice and daemon tests.
+        .target(
+            name: "EdgeVoiceTestSupport",
+            dependencies: ["EdgeVoice"],
+            path: "Tests/EdgeVoiceTestSupport"
         ),
         // The daemon's glue: inference routes, governor, event log, players and voice plugged
         // into EdgeServer's seams (Integration.swift).
@@ -234,12 +240,14 @@ let package = Package(
             dependencies: ["EdgeServer", "EdgeStore", "EdgeMatch", "EdgeGovernor", "EdgeVision", "EdgeVoice", "EdgeAudio",
                            "EdgeRuntime", .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Prometheus", package: "swift-prometheus")]
         ),
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
                 "EdgeServer", "EdgeRuntime", "EdgeTestSupport", "EdgeDaemonApp", "EdgeStore", "EdgeMatch", "EdgeVision", "EdgeAudio",
+                "EdgeVoice", "EdgeVoiceTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
             // The state directory as the daemon will resolve it (config file + overrides).
             let resolved = try options.resolveConfig()
             let wiring = try DaemonWiring(
-                options: .init(stateDir: resolved.stateDir, roots: SignalRoots(sysfs: sysfsRoot, procfs: procfsRoot),
+                options: .init(config: resolved, roots: SignalRoots(sysfs: sysfsRoot, procfs: procfsRoot),
                                microphone: mic, audioDevice: audioDevice),
                 logger: makeLogger(resolved.logLevel))
             defer { wiring.shutdown() }

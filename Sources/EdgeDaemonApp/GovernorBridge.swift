@@ -97,6 +97,12 @@ public final class GovernorBridge: ModelLevelController, StatusSection, Sendable
         governor?.recordRequest(model: family)
     }
 
+    /// The variant for a request's constraints (`Governor.resolve`); nil when the family is not
+    /// governed (no governor, or its card lacks the figures). Values are validated by the route.
+    public func resolve(family: String, constraints: RequestConstraints) -> Resolution? {
+        try? governor?.resolve(model: family, constraints: constraints)
+    }
+
     // MARK: ModelLevelController
 
     public func automaticVariant(for family: ModelCard) -> (variant: String, reason: String)? {

@@ -68,6 +68,26 @@ extension StateStore {
         })
     }
 
+    /// `appendEventDetached` for several events in one transaction (one fsync for all of
+    /// them: the daemon's periodic request summaries). A bad payload fails the whole batch
+    /// before anything is queued.
+    public func appendEventsDetached(_ events: [(kind: EventKind, json: String)],
+                                     completion: (@Sendable (Result<Int, EdgeError>) -> Void)? = nil) {
+        guard !events.isEmpty else { completion?(.success(0)); return }
+        let prepared: [(EventKind, String, Date, Bool)]
+        do { prepared = try events.map { e throws(EdgeError) in let (t, p) = try prepareEvent(e.kind, json: e.json); return (e.kind, e.json, t, p) } } catch {
+            completion?(.failure(error))
+            return
+        }
+        let path = self.path
+        pool.asyncWrite({ db in
+            for (kind, json, time, prune) in prepared { _ = try self.insertEvent(db, kind, json, time, prune: prune) }
+            return prepared.count
+        }, completion: { _, result in
+            completion?(result.mapError { StoreErrors.map($0, path: path) })
+        })
+    }
+
     /// Newest first; optionally one kind and/or events at or after `since`. `limit` 1…10000.
     public func events(kind: EventKind? = nil, since: Date? = nil, limit: Int = 100) async throws -> [Event] {
         guard (1...10_000).contains(limit) else { throw EdgeError(.invalidInput, "event limit must be 1…10000, got \(limit)") }

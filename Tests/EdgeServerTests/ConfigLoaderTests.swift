@@ -30,6 +30,11 @@ final class ConfigLoaderTests: XCTestCase {
           workers: 3
           queue_capacity: 4
           retry_after_s: 2
+        event_log:
+          summary_interval_s: 30
+        voice:
+          microphone_on_start: false
+          sse_write_timeout_ms: 1500
         access:
           admin:
             allow_any: false
@@ -52,6 +57,9 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.inference.workers, 3)
         XCTAssertEqual(c.inference.queueCapacity, 4)
         XCTAssertEqual(c.inference.retryAfterSeconds, 2)
+        XCTAssertEqual(c.eventLog.summaryIntervalSeconds, 30)
+        XCTAssertFalse(c.voice.microphoneOnStart)
+        XCTAssertEqual(c.voice.sseWriteTimeoutMs, 1500)
         XCTAssertEqual(c.access[.admin], AccessRule(allowAny: false, uids: [1000, 1001], gids: [27]))
         let policy = AccessPolicy(rules: c.access, daemonUID: 999)
         XCTAssertTrue(policy.allows(PeerCredentials(pid: 1, uid: 1001, gid: 5), .admin))
@@ -73,6 +81,11 @@ final class ConfigLoaderTests: XCTestCase {
             ("access:\n  admin:\n    allow_any: maybe\n", "access.admin.allow_any"),
             ("access:\n  wizards: {}\n", "access.wizards"),
             ("log_level: loud\n", "log_level"),
+            ("event_log:\n  summary_interval_s: 0\n", "event_log.summary_interval_s"),
+            ("event_log:\n  summary_interval_s: 3601\n", "event_log.summary_interval_s"),
+            ("event_log:\n  interval: 5\n", "event_log.interval"),
+            ("voice:\n  microphone_on_start: yes please\n", "voice.microphone_on_start"),
+            ("voice:\n  sse_write_timeout_ms: -5\n", "voice.sse_write_timeout_ms"),
             ("limits: 5\n", "limits"),
             ("- a\n- b\n", "mapping"),
             ("socket: [unclosed\n", "invalid YAML"),

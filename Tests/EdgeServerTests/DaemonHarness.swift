@@ -14,23 +14,29 @@ final class DaemonHarness {
     let socket: String
     let wiring: DaemonWiring
     let registry: ModelRegistry
+    let metrics: ServerMetrics
     let server: HTTPServer
     let group: MultiThreadedEventLoopGroup
     let listener: SocketListener
     var client: UnixHTTPClient { UnixHTTPClient(socketPath: socket, timeout: .seconds(20)) }
 
-    init(models writeModels: (String) throws -> Void = DaemonFixtures.writeAll) async throws {
+    init(models writeModels: (String) throws -> Void = DaemonFixtures.writeAll,
+         configure: (inout DaemonWiring.Options) -> Void = { _ in }) async throws {
         tmp = try TempDir()
         let models = tmp.path("models")
         try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
         try writeModels(models)
         for root in ["sys", "proc"] { try FileManager.default.createDirectory(atPath: tmp.path(root), withIntermediateDirectories: true) }
         let logger = Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
-        wiring = try DaemonWiring(options: .init(stateDir: tmp.path("var"), roots: SignalRoots(sysfs: tmp.path("sys"), procfs: tmp.path("proc")),
-                                                 governorLoop: false), logger: logger)
+        var options = DaemonWiring.Options(stateDir: tmp.path("var"), roots: SignalRoots(sysfs: tmp.path("sys"), procfs: tmp.path("proc")),
+                                           governorLoop: false)
+        configure(&options)
+        wiring = try DaemonWiring(options: options, logger: logger)
         let plugins = wiring.plugins
-        registry = ModelRegistry(catalog: try ModelCatalog.load(directory: models), controller: plugins.levelController, events: plugins.events)
         let metrics = ServerMetrics()
+        self.metrics = metrics
+        registry = ModelRegistry(catalog: try ModelCatalog.load(directory: models), controller: plugins.levelController,
+                                 events: plugins.events, metrics: metrics)
         var router = Router(CoreRoutes.all(registry: registry, metrics: metrics, sections: plugins.statusSections))
         for route in plugins.routes(registry, metrics) { router.add(route) }
         let queue = InferenceQueue(workers: 2, capacity: 16, metrics: metrics)
@@ -43,10 +49,13 @@ final class DaemonHarness {
         server = try await HTTPServer(fd: listener.fd, context: box, group: group)
     }
 
+    /// The daemon's order: background work off (willDrain), drain, then the wiring's shutdown
+    /// (last request summaries, database closed).
     func shutdown() async {
-        wiring.shutdown()
+        wiring.stopBackground()
         await server.drain(timeout: .seconds(2))
         try? await group.shutdownGracefully()
+        wiring.shutdown()
         listener.removeFiles()
     }
 

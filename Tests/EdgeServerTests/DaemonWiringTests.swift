@@ -137,9 +137,10 @@ final class DaemonWiringTests: XCTestCase {
         XCTAssertEqual((governor["models"] as? [Any])?.count, 3)
         XCTAssertNotNil(body["voice"] as? [String: Any])
 
-        // The status request above is logged; liveness probes are not (they would cost a disk write each).
+        // The status request above is summarised; liveness probes are not logged at all.
         XCTAssertEqual(try d.client.send("GET", "/v1/health").status, 200)
-        let events = try await d.events(.request) { $0.contains { $0.payload.contains("/v1/status") } }
+        d.wiring.events.flushSummaries(force: true)
+        let events = try await d.events(.requestSummary) { $0.contains { $0.payload.contains("/v1/status") } }
         XCTAssertTrue(events.contains { $0.payload.contains("\"route\":\"/v1/status\"") }, "\(events.map(\.payload))")
         XCTAssertFalse(events.contains { $0.payload.contains("/v1/health") }, "\(events.map(\.payload))")
 
@@ -150,30 +151,44 @@ final class DaemonWiringTests: XCTestCase {
         await d.shutdown()
     }
 
+    func testRequestSummariesReachTheDatabaseOnGracefulShutdown() async throws {
+        let d = try await DaemonHarness()
+        for _ in 0..<3 { XCTAssertEqual(try d.client.send("GET", "/v1/status").status, 200) }
+        let png = try PNGCodec.encode(RGBImage(width: 16, height: 16))
+        for _ in 0..<2 { XCTAssertEqual(try d.json("POST", "/v1/vision/detect", body: png).0, 200) }
+        XCTAssertEqual(try d.json("POST", "/v1/vision/detect", body: Array("junk".utf8)).0, 400)
+        let early = try await d.wiring.store.events(kind: .requestSummary)
+        XCTAssertEqual(early.count, 0, "nothing written before the interval ends")
+        await d.shutdown()
+
+        // Reopen the file as a restarted daemon would: the last interval's counts were written.
+        let store = try StateStore(directory: d.tmp.path("var"))
+        defer { try? store.close() }
+        let rows = try await store.events(kind: .requestSummary).map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.payload.utf8)) as? [String: Any]) }
+        let status = try XCTUnwrap(rows.first { $0["route"] as? String == "/v1/status" }, "\(rows)")
+        XCTAssertEqual(status["count"] as? Int, 3)
+        XCTAssertNil(status["model"])
+        let detect = try XCTUnwrap(rows.first { $0["route"] as? String == "/v1/vision/detect" && $0["status_class"] as? String == "2xx" }, "\(rows)")
+        XCTAssertEqual(detect["count"] as? Int, 2)
+        XCTAssertEqual(detect["model"] as? String, "landmarks")
+        XCTAssertEqual(detect["variant"] as? String, "teacher")
+        let rejected = try XCTUnwrap(rows.first { $0["route"] as? String == "/v1/vision/detect" && $0["status_class"] as? String == "4xx" })
+        XCTAssertEqual(rejected["statuses"] as? [String: Int], ["400": 1])
+        let perRequest = try await store.events(kind: .request)
+        XCTAssertEqual(perRequest.count, 0, "no per-request rows any more")
+    }
+
     func testVoiceEventsStreamAsServerSentEventsAndAreLogged() async throws {
         let d = try await DaemonHarness()
-        let fd = try UnixAddress.connectStream(d.socket)
-        defer { close(fd) }
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let request = "GET /v1/voice/events HTTP/1.1\r\nHost: x\r\n\r\n"
-        _ = request.withCString { write(fd, $0, strlen($0)) }
-        var text = ""
-        func readUntil(_ needle: String) {
-            var buf = [UInt8](repeating: 0, count: 4096)
-            while !text.contains(needle) {
-                let n = read(fd, &buf, buf.count)
-                if n <= 0 { return }
-                text += String(decoding: buf[0..<n], as: UTF8.self)
-            }
-        }
-        readUntil("subscribed")
-        XCTAssertTrue(text.hasPrefix("HTTP/1.1 200"), text)
-        XCTAssertTrue(text.lowercased().contains("content-type: text/event-stream"), text)
+        let sse = try SSEClient(socket: d.socket)
+        sse.readUntil("subscribed")
+        let text = { sse.text }
+        XCTAssertTrue(text().hasPrefix("HTTP/1.1 200"), text())
+        XCTAssertTrue(text().lowercased().contains("content-type: text/event-stream"), text())
         d.wiring.hub.publish(VoiceCommand(label: "yes", confidence: 0.9, startMs: 100, endMs: 600, variant: "teacher"))
-        readUntil("\"label\":\"yes\"")
-        XCTAssertTrue(text.contains("data: {"), text)
-        XCTAssertTrue(text.contains("\"label\":\"yes\""), text)
+        sse.readUntil("\"label\":\"yes\"")
+        XCTAssertTrue(text().contains("data: {"), text())
+        XCTAssertTrue(text().contains("\"label\":\"yes\""), text())
         let logged = try await d.events(.voiceCommand) { !$0.isEmpty }
         XCTAssertEqual(logged.count, 1)
         XCTAssertTrue(logged.first?.payload.contains("yes") ?? false)

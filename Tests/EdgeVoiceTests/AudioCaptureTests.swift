@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EdgeVoice
+import EdgeVoiceTestSupport
 
 final class AudioCaptureTests: XCTestCase {
     func capture(_ script: [FakePCMSource.Step], log: FakePCMSource.Log, ringSeconds: Double = 2,

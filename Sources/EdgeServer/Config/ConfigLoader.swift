@@ -65,6 +65,15 @@ public enum ConfigLoader {
             config.inference.retryAfterSeconds = try t.int("retry_after_s") ?? config.inference.retryAfterSeconds
             try t.finish()
         }
+        if var t = try top.table("event_log") {
+            config.eventLog.summaryIntervalSeconds = try t.int("summary_interval_s") ?? config.eventLog.summaryIntervalSeconds
+            try t.finish()
+        }
+        if var t = try top.table("voice") {
+            config.voice.microphoneOnStart = try t.bool("microphone_on_start") ?? config.voice.microphoneOnStart
+            config.voice.sseWriteTimeoutMs = try t.int("sse_write_timeout_ms") ?? config.voice.sseWriteTimeoutMs
+            try t.finish()
+        }
         if var t = try top.table("access") {
             for group in RouteGroup.allCases {
                 guard var g = try t.table(group.rawValue) else { continue }

@@ -16,8 +16,28 @@ public struct DaemonConfig: Sendable, Equatable {
     public var limits = Limits()
     public var inference = Inference()
     public var access: [RouteGroup: AccessRule] = AccessPolicy.defaultRules
+    public var eventLog = EventLog()
+    public var voice = Voice()
 
     public init() {}
+
+    /// The state database's event log.
+    public struct EventLog: Sendable, Equatable {
+        /// Answered requests are written as one summary per route/model/variant/status class
+        /// every this many seconds (and on graceful shutdown).
+        public var summaryIntervalSeconds = 10
+        public init() {}
+    }
+
+    /// The microphone and voice-event clients.
+    public struct Voice: Sendable, Equatable {
+        /// With `serve --mic`: whether the microphone is on at start (`PUT /v1/voice/mic` toggles it).
+        public var microphoneOnStart = true
+        /// A `GET /v1/voice/events` subscriber whose connection takes longer than this to accept
+        /// a write is disconnected.
+        public var sseWriteTimeoutMs = 5_000
+        public init() {}
+    }
 
     /// Connection and request limits.
     public struct Limits: Sendable, Equatable {
@@ -72,6 +92,8 @@ public struct DaemonConfig: Sendable, Equatable {
         }
         try positive(inference.queueCapacity, "inference.queue_capacity", max: 1 << 20)
         try positive(inference.retryAfterSeconds, "inference.retry_after_s", max: 3600)
+        try positive(eventLog.summaryIntervalSeconds, "event_log.summary_interval_s", max: 3600)
+        try positive(voice.sseWriteTimeoutMs, "voice.sse_write_timeout_ms", max: 600_000)
     }
 
     /// The access policy for this config.

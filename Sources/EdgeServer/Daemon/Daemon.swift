@@ -35,7 +35,7 @@ public final class Daemon: @unchecked Sendable {
         let logger = makeLogger(config.logLevel)
         try Self.makeStateDirectory(config.stateDir)
         let catalog = try loadCatalog(config.modelsDir, logger: logger)
-        registry = ModelRegistry(catalog: catalog, controller: plugins.levelController, events: plugins.events)
+        registry = ModelRegistry(catalog: catalog, controller: plugins.levelController, events: plugins.events, metrics: metrics)
         queue = InferenceQueue(workers: config.inference.resolvedWorkers, capacity: config.inference.queueCapacity,
                                retryAfterSeconds: config.inference.retryAfterSeconds, metrics: metrics)
         box = ServerContextBox(makeContext(config, logger: logger))

@@ -21,8 +21,9 @@ public struct MostAccurateLevelController: ModelLevelController {
 public enum ServerEvent: Sendable, Equatable {
     /// A variant became active: by a client's `PUT …/level`, by `auto`, or after a reload.
     case levelSwitch(family: String, from: String?, to: String, level: String, reason: String)
-    /// One answered request (route pattern, status, duration, peer uid).
-    case request(method: String, route: String, status: Int, durationMs: Double, uid: UInt32)
+    /// One answered request (route pattern, status, duration, peer uid, and the model variant
+    /// that answered when an inference route did).
+    case request(method: String, route: String, status: Int, durationMs: Double, uid: UInt32, served: ServedModel?)
 }
 
 /// Receives server events. Called on event-loop threads: implementations must not block

@@ -143,8 +143,9 @@ final class HTTPHandler: ChannelInboundHandler {
         record(route: route, status: Int(response.status.code), method: head.method.rawValue)
         let channel = context.channel
         let produce = response.produce
+        let writer = StreamWriter(channel: channel, writeTimeout: response.writeTimeout)
         Task {
-            await produce(StreamWriter(channel: channel))
+            await produce(writer)
             try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
             try? await channel.close()
         }
@@ -173,15 +174,15 @@ final class HTTPHandler: ChannelInboundHandler {
         } else {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
-        record(route: route, status: Int(response.status.code), method: method)
+        record(route: route, status: Int(response.status.code), method: method, served: response.served)
     }
 
     /// Counts the answered request in metrics and the event log.
-    private func record(route: String, status: Int, method: String) {
+    private func record(route: String, status: Int, method: String, served: ServedModel? = nil) {
         let server = box.value
         let elapsed = NIODeadline.now() - started
         server.metrics.recordRequest(route: route, status: status, duration: .nanoseconds(elapsed.nanoseconds))
         server.events.record(.request(method: method, route: route, status: status,
-                                      durationMs: Double(elapsed.nanoseconds) / 1e6, uid: peer.uid))
+                                      durationMs: Double(elapsed.nanoseconds) / 1e6, uid: peer.uid, served: served))
     }
 }

@@ -6,6 +6,9 @@ public struct Response: Sendable {
     public var status: HTTPResponseStatus
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// The model variant that produced this answer (set by inference routes); not sent to the
+    /// client, it keys the event log's request summaries.
+    public var served: ServedModel?
 
     public init(status: HTTPResponseStatus = .ok, contentType: String = "application/json",
                 headers: [(String, String)] = [], body: [UInt8]) {
@@ -22,6 +25,16 @@ public struct Response: Sendable {
     /// The JSON error response for `error`.
     public static func error(_ error: APIError) -> Response {
         Response(status: error.status, headers: error.headers, body: Array(error.body.utf8))
+    }
+}
+
+/// A family and the variant of it that answered a request.
+public struct ServedModel: Sendable, Equatable, Hashable {
+    public var model: String
+    public var variant: String
+    public init(model: String, variant: String) {
+        self.model = model
+        self.variant = variant
     }
 }
 

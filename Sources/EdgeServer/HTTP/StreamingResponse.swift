@@ -7,11 +7,16 @@ import NIOHTTP1
 public struct StreamingResponse: Sendable {
     public var status: HTTPResponseStatus
     public var headers: [(String, String)]
+    /// A write the client does not take within this long closes the connection (a client that
+    /// stopped reading must not hold a producer, its buffers and a connection slot forever).
+    public var writeTimeout: Duration?
     public var produce: @Sendable (StreamWriter) async -> Void
 
-    public init(status: HTTPResponseStatus = .ok, headers: [(String, String)], produce: @escaping @Sendable (StreamWriter) async -> Void) {
+    public init(status: HTTPResponseStatus = .ok, headers: [(String, String)], writeTimeout: Duration? = nil,
+                produce: @escaping @Sendable (StreamWriter) async -> Void) {
         self.status = status
         self.headers = headers
+        self.writeTimeout = writeTimeout
         self.produce = produce
     }
 }
@@ -19,14 +24,31 @@ public struct StreamingResponse: Sendable {
 /// Writes body chunks of a `StreamingResponse` from any thread or task.
 public struct StreamWriter: Sendable {
     let channel: any Channel
+    let writeTimeout: Duration?
+
+    init(channel: any Channel, writeTimeout: Duration? = nil) {
+        self.channel = channel
+        self.writeTimeout = writeTimeout
+    }
 
     /// Writes and flushes `text`; false once the client has gone (the producer should stop).
+    /// With a write timeout, a write still pending after it (the socket buffer is full because
+    /// the client stopped reading) closes the connection and returns false.
     @discardableResult
     public func write(_ text: String) async -> Bool {
         guard channel.isActive else { return false }
         let buffer = channel.allocator.buffer(string: text)
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: promise)
+        if let writeTimeout {
+            let channel = self.channel
+            let timer = channel.eventLoop.scheduleTask(in: TimeAmount(writeTimeout)) {
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
+        }
         do {
-            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
+            try await promise.futureResult.get()
             return true
         } catch {
             return false

@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The daemon's Prometheus metrics (swift-prometheus registry, text format 0.0.4 on `GET /metrics`).
 ///
@@ -7,12 +8,17 @@ import Prometheus
 ///   `edge_inference_duration_seconds{model,variant}`
 /// - `edge_inference_queue_depth`, `edge_inference_queue_rejected_total`
 /// - `edge_model_active{model,variant}` (1 for the active variant), `edge_model_level_auto{model}`
+/// - `edge_model_level_switches_total{model,reason}` (reason kind: pin, auto, governor_down,
+///   governor_up, reload)
 /// - `edge_connections_open`
+/// - whatever the registered collectors publish at scrape time (the governor's gauges)
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     public let queueDepth: Gauge
     public let queueRejected: Counter
     public let connectionsOpen: Gauge
+    /// Run before each render, so gauges that mirror another component's state are current.
+    private let collectors = Mutex<[@Sendable (ServerMetrics) -> Void]>([])
 
     /// Latency buckets from 50 µs to 5 s: health checks and small models sit at the low end.
     static let buckets: [Duration] = [
@@ -33,6 +39,9 @@ public final class ServerMetrics: Sendable {
     static var inferenceDuration: MetricNameDescriptor { name("inference", "duration", "seconds", "Inference latency per model and variant") }
     static var modelActive: MetricNameDescriptor { name("model", "active", "", "1 for the variant each model runs now") }
     static var levelAuto: MetricNameDescriptor { name("model", "level", "auto", "1 when the model's level is auto") }
+    static var levelSwitches: MetricNameDescriptor {
+        name("model", "level_switches", "total", "Variant switches per model and reason kind (pin, auto, governor_down, governor_up, reload)")
+    }
 
     public init() {
         queueDepth = registry.makeGauge(descriptor: Self.name("inference", "queue", "depth", "Inference requests queued or running"))
@@ -69,6 +78,19 @@ public final class ServerMetrics: Sendable {
         }
     }
 
-    /// The text exposition.
-    public func render() -> [UInt8] { registry.emitToBuffer() }
+    /// Counts one variant switch of `model`; `reason` is a kind from a small fixed set.
+    public func recordLevelSwitch(model: String, reason: String) {
+        registry.makeCounter(descriptor: Self.levelSwitches, labels: [("model", model), ("reason", reason)]).increment()
+    }
+
+    /// Adds a function run before every render (scrape).
+    public func addCollector(_ collect: @escaping @Sendable (ServerMetrics) -> Void) {
+        collectors.withLock { $0.append(collect) }
+    }
+
+    /// The text exposition, after the collectors have run.
+    public func render() -> [UInt8] {
+        for collect in collectors.withLock({ $0 }) { collect(self) }
+        return registry.emitToBuffer()
+    }
 }

@@ -42,11 +42,13 @@ public final class ModelRegistry: Sendable {
     private let state: Mutex<State>
     private let controller: any ModelLevelController
     private let events: any EventSink
+    private let metrics: ServerMetrics?
 
     public init(catalog: ModelCatalog, controller: any ModelLevelController = MostAccurateLevelController(),
-                events: any EventSink = NullEventSink()) {
+                events: any EventSink = NullEventSink(), metrics: ServerMetrics? = nil) {
         self.controller = controller
         self.events = events
+        self.metrics = metrics
         var entries: [String: Entry] = [:]
         for (name, family) in catalog.families {
             let (variant, reason) = Self.automatic(family, controller)
@@ -97,7 +99,7 @@ public final class ModelRegistry: Sendable {
             return .success((FamilyStatus(family: family, level: level, activeVariant: variant.name, reason: reason, since: entry.since), event))
         }
         let (status, event) = try result.get()
-        if let event { events.record(event) }
+        if let event { publish(event, kind: level == .auto ? "auto" : "pin") }
         return status
     }
 
@@ -119,7 +121,7 @@ public final class ModelRegistry: Sendable {
             }
             return out
         }
-        for e in switched { events.record(e) }
+        for e in switched { publish(e, kind: "governor") }
         return switched.compactMap { if case .levelSwitch(let f, _, _, _, _) = $0 { f } else { nil } }
     }
 
@@ -149,7 +151,20 @@ public final class ModelRegistry: Sendable {
             s = State(catalog: catalog, entries: entries)
             return out
         }
-        for e in events { self.events.record(e) }
+        for e in events { publish(e, kind: "reload") }
+    }
+
+    /// Sends a switch to the event log and counts it in metrics. A `governor` switch is split
+    /// by direction along the ladder (most accurate first): `governor_down` / `governor_up`.
+    private func publish(_ event: ServerEvent, kind: String) {
+        events.record(event)
+        guard let metrics, case .levelSwitch(let family, let from, let to, _, _) = event else { return }
+        var reason = kind
+        if kind == "governor", let from, let variants = catalog.families[family]?.variants.map(\.name),
+           let i = variants.firstIndex(of: from), let j = variants.firstIndex(of: to) {
+            reason = j > i ? "governor_down" : "governor_up"
+        }
+        metrics.recordLevelSwitch(model: family, reason: reason)
     }
 
     static func automatic(_ family: LoadedFamily, _ controller: any ModelLevelController) -> (LoadedVariant, String) {

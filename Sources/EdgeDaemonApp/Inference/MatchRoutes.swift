@@ -16,12 +16,21 @@ enum MatchRoutes {
         var player: String
         var candidates: [String]
         var limit: Int?
+        // Per-request constraints (docs/GOVERNOR.md).
+        var maxLatencyMs: Double?
+        var minAccuracy: Double?
+        var quality: String?
+
+        enum CodingKeys: String, CodingKey {
+            case player, candidates, limit, quality
+            case maxLatencyMs = "max_latency_ms", minAccuracy = "min_accuracy"
+        }
     }
 
     static func routes(_ services: InferenceServices, store: StateStore) -> [Route] {
         [
             Route(.POST, "/v1/match/rank", group: .inference, .offloaded { request in
-                try Response.json(try rank(try request.decodeJSON(RankRequest.self), services: services, store: store))
+                try Response.inference(try rank(try request.decodeJSON(RankRequest.self), services: services, store: store))
             }),
             Route(.PUT, "/v1/match/players/{id}", group: .inference, .offloaded { request in
                 let player = try decodePlayer(request)
@@ -38,6 +47,7 @@ enum MatchRoutes {
     }
 
     static func rank(_ req: RankRequest, services: InferenceServices, store: StateStore) throws -> RankResponse {
+        let constraints = try ConstraintParameters.make(maxLatencyMs: req.maxLatencyMs, minAccuracy: req.minAccuracy, quality: req.quality)
         guard !req.candidates.isEmpty, req.candidates.count <= maxCandidates else {
             throw APIError.badRequest("'candidates' must list 1…\(maxCandidates) player ids, got \(req.candidates.count)")
         }
@@ -52,7 +62,8 @@ enum MatchRoutes {
             throw APIError(.notFound, "unknown_player", "unknown player(s): \(missing.prefix(10).joined(separator: ", ")); register them with PUT /v1/match/players/{id}")
         }
         let candidates = req.candidates.map { known[$0]! }
-        return try services.withVariant(task: "recommendation") { family, variant in
+        return try services.withVariant(task: "recommendation", constraints: constraints) { lease in
+            let (family, variant) = (lease.family, lease.variant)
             let clock = ContinuousClock()
             let start = clock.now
             let (features, categorical) = try MatchFeatures.tensors(player: player, candidates: candidates)
@@ -65,7 +76,7 @@ enum MatchRoutes {
             // Stable order for equal scores: the request's order.
             ranked = ranked.enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }.map(\.element)
             return RankResponse(player: player.id, ranked: Array(ranked.prefix(req.limit ?? ranked.count)),
-                                model: ModelRef(name: family.name, variant: variant.name), latencyMs: (clock.now - start).milliseconds)
+                                model: lease.model, latencyMs: (clock.now - start).milliseconds)
         }
     }
 
@@ -110,7 +121,7 @@ enum MatchRoutes {
     }
 }
 
-struct RankResponse: Encodable {
+struct RankResponse: InferenceAnswer {
     struct Ranked: Encodable {
         var id: String
         var score: Double

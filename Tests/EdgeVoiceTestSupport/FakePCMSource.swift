@@ -1,11 +1,11 @@
 import Foundation
 import Synchronization
-@testable import EdgeVoice
+import EdgeVoice
 
 /// A scripted `PCMSource`: each open and read takes the next step of a script, so tests inject
 /// absent devices, xruns, suspends, end of stream and permission errors at chosen points.
-final class FakePCMSource: PCMSource {
-    enum Step: Sendable {
+public final class FakePCMSource: PCMSource {
+    public enum Step: Sendable {
         case openFails(Int32)
         case open
         /// A read returning `count` samples of value `value`.
@@ -17,10 +17,11 @@ final class FakePCMSource: PCMSource {
     }
 
     /// Shared with the test thread: what happened, for assertions.
-    final class Log: Sendable {
+    public final class Log: Sendable {
         let events = Mutex<[String]>([])
-        func add(_ s: String) { events.withLock { $0.append(s) } }
-        var all: [String] { events.withLock { $0 } }
+        public init() {}
+        public func add(_ s: String) { events.withLock { $0.append(s) } }
+        public var all: [String] { events.withLock { $0 } }
     }
 
     private var script: [Step]
@@ -29,7 +30,7 @@ final class FakePCMSource: PCMSource {
     /// When the script runs out: keep delivering silence (a live device) with this pacing.
     private let idleSleepMs: Int
 
-    init(_ script: [Step], log: Log, idleSleepMs: Int = 2) {
+    public init(_ script: [Step], log: Log, idleSleepMs: Int = 2) {
         self.script = script
         self.log = log
         self.idleSleepMs = idleSleepMs
@@ -37,7 +38,7 @@ final class FakePCMSource: PCMSource {
 
     private func nextStep() -> Step? { script.isEmpty ? nil : script.removeFirst() }
 
-    func open(device: String, sampleRate: Int, channels: Int, periodFrames: Int) -> Int32 {
+    public func open(device: String, sampleRate: Int, channels: Int, periodFrames: Int) -> Int32 {
         // A read step where an open is due means the open succeeds (and the step stays).
         switch script.first {
         case .openFails(let e)?: script.removeFirst(); log.add("open-fail \(e)"); return e
@@ -49,7 +50,7 @@ final class FakePCMSource: PCMSource {
         return 0
     }
 
-    func read(into buffer: UnsafeMutableBufferPointer<Int16>) -> Int {
+    public func read(into buffer: UnsafeMutableBufferPointer<Int16>) -> Int {
         precondition(opened, "read on a closed PCM")
         switch nextStep() {
         case .data(let n, let v)?:
@@ -67,7 +68,7 @@ final class FakePCMSource: PCMSource {
         }
     }
 
-    func recover(from error: Int32) -> Int32 {
+    public func recover(from error: Int32) -> Int32 {
         if case .recoverFails(let e)? = script.first {
             script.removeFirst()
             log.add("recover-fail \(e)")
@@ -77,10 +78,10 @@ final class FakePCMSource: PCMSource {
         return 0
     }
 
-    func close() {
+    public func close() {
         if opened { log.add("close") }
         opened = false
     }
 
-    func describe(error: Int32) -> String { String(cString: strerror(-error)) }
+    public func describe(error: Int32) -> String { String(cString: strerror(-error)) }
 }

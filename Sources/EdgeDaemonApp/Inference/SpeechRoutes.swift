@@ -25,14 +25,16 @@ enum SpeechRoutes {
             guard !request.body.isEmpty else {
                 throw APIError(.badRequest, "invalid_audio", "request body is empty; send a WAV file or raw s16le 16 kHz mono")
             }
-            let answer = try services.withVariant(task: "speech") { family, variant in
-                try recognize(request.body, family: family, variant: variant)
+            let constraints = try ConstraintParameters.fromQuery(request.query)
+            let answer = try services.withVariant(task: "speech", constraints: constraints) { lease in
+                try recognize(request.body, lease)
             }
-            return try Response.json(answer)
+            return try Response.inference(answer)
         })]
     }
 
-    static func recognize(_ body: [UInt8], family: LoadedFamily, variant: LoadedVariant) throws -> RecognizeResponse {
+    static func recognize(_ body: [UInt8], _ lease: InferenceLease) throws -> RecognizeResponse {
+        let (family, variant) = (lease.family, lease.variant)
         // Pin the leased variant for the whole upload, so one answer never mixes two variants.
         let model = SpeechModel(session: variant.session, labels: family.card.labels, variant: variant.name)
         let clock = ContinuousClock()
@@ -50,11 +52,11 @@ enum SpeechRoutes {
         }
         return RecognizeResponse(
             commands: commands.map { .init(label: $0.label, confidence: Double($0.confidence), startMs: $0.startMs, endMs: $0.endMs) },
-            model: ModelRef(name: family.name, variant: variant.name), latencyMs: (clock.now - start).milliseconds)
+            model: lease.model, latencyMs: (clock.now - start).milliseconds)
     }
 }
 
-struct RecognizeResponse: Encodable {
+struct RecognizeResponse: InferenceAnswer {
     struct Command: Encodable {
         var label: String
         var confidence: Double

@@ -12,11 +12,12 @@ enum VisionRoutes {
 
     static func routes(_ services: InferenceServices) -> [Route] {
         [Route(.POST, "/v1/vision/detect", group: .inference, .offloaded { request in
+            let constraints = try ConstraintParameters.fromQuery(request.query)
             let image = try decodeImage(request)
-            let answer = try services.withVariant(task: "detection") { family, variant in
-                try detect(image, family: family, variant: variant)
+            let answer = try services.withVariant(task: "detection", constraints: constraints) { lease in
+                try detect(image, lease)
             }
-            return try Response.json(answer)
+            return try Response.inference(answer)
         })]
     }
 
@@ -36,7 +37,8 @@ enum VisionRoutes {
         }
     }
 
-    static func detect(_ image: RGBImage, family: LoadedFamily, variant: LoadedVariant) throws -> DetectResponse {
+    static func detect(_ image: RGBImage, _ lease: InferenceLease) throws -> DetectResponse {
+        let (family, variant) = (lease.family, lease.variant)
         let (height, width) = inputSize(variant.session)
         let letterbox = Letterbox(sourceWidth: image.width, sourceHeight: image.height, targetWidth: width, targetHeight: height)
         let input = try letterbox.tensor(from: image)
@@ -53,7 +55,7 @@ enum VisionRoutes {
                 DetectResponse.Item(label: d.label, score: d.score,
                                     box: .init(x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height))
             },
-            model: ModelRef(name: family.name, variant: variant.name),
+            model: lease.model,
             latencyMs: (clock.now - start).milliseconds, image: .init(width: image.width, height: image.height))
     }
 
@@ -64,7 +66,7 @@ enum VisionRoutes {
     }
 }
 
-struct DetectResponse: Encodable {
+struct DetectResponse: InferenceAnswer {
     struct Item: Encodable {
         var label: String
         var score: Double

@@ -4,15 +4,17 @@ import Foundation
 
 /// `GET /v1/voice/events`: recognised voice commands as Server-Sent Events. Each subscriber has
 /// a bounded queue in the hub; one that falls behind is dropped (it gets a final `error` event)
-/// so capture never stalls. A keep-alive comment goes out every `keepAliveSeconds` of silence.
+/// so capture never stalls, and one whose connection does not take a write within
+/// `writeTimeout` (it stopped reading: the socket buffer is full) is disconnected. A keep-alive
+/// comment goes out every `keepAliveSeconds` of silence.
 enum VoiceRoutes {
-    static func routes(hub: VoiceEventHub, keepAliveSeconds: Double = ServerSentEvents.keepAliveSeconds) -> [Route] {
+    static func routes(hub: VoiceEventHub, writeTimeout: Duration, keepAliveSeconds: Double = ServerSentEvents.keepAliveSeconds) -> [Route] {
         [Route(.GET, "/v1/voice/events", group: .read, .stream { _ in
             guard let subscription = hub.subscribe() else {
                 throw APIError(.serviceUnavailable, "too_many_subscribers",
                                "voice event subscriber limit (\(hub.maxSubscribers)) reached; retry later", headers: [("Retry-After", "5")])
             }
-            return StreamingResponse(headers: ServerSentEvents.headers) { writer in
+            return StreamingResponse(headers: ServerSentEvents.headers, writeTimeout: writeTimeout) { writer in
                 // A client that hangs up ends the iteration below at once.
                 writer.onClose { subscription.cancel() }
                 let keepAlive = Task {

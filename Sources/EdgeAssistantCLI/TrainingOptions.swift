@@ -32,6 +32,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Quantization-aware training: fake-quantize weights to int8 or int4.") var qat: String?
     @Flag(name: .customLong("spec-augment"), help: "Speech: time shift and time/frequency masks on every training batch (EdgeTrain.SpecAugment defaults).")
     var specAugment = false
+    @Option(help: "Fine-tune with this fraction of every dense conv/linear weight pruned by magnitude and held at zero (use with --init).")
+    var prune: Float?
     @Option(name: [.short, .customLong("output")], help: "Output model (.edge).") var output: String
 
     static let speechLabels = ["_silence_", "_unknown_", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"]
@@ -53,6 +55,7 @@ struct TrainingOptions: ParsableArguments {
         guard qat == nil || qat == "int8" || qat == "int4" else { throw ValidationError("--qat must be int8 or int4") }
         guard ["adamw", "adam", "sgd"].contains(optimizer) else { throw ValidationError("unknown --optimizer \(optimizer)") }
         if task == "classification" && labels == nil { throw ValidationError("--labels is required for --task classification") }
+        if let prune, !(prune > 0 && prune < 1) { throw ValidationError("--prune must be in (0, 1)") }
         if specAugment && task != "speech" { throw ValidationError("--spec-augment applies to --task speech only") }
     }
 
@@ -68,6 +71,7 @@ struct TrainingOptions: ParsableArguments {
         c.threads = threads
         c.checkpointDirectory = checkpointDir
         c.specAugment = specAugment ? SpecAugment() : nil
+        c.pruneSparsity = prune
         c.optimizer = switch optimizer {
         case "sgd": .sgd(momentum: 0.9, nesterov: true)
         case "adam": .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
@@ -137,6 +141,7 @@ struct TrainingOptions: ParsableArguments {
         var parameters = ["architecture": net.description, "epochs": "\(epochs)", "seed": "\(seed)"]
         if let qat { parameters["qat"] = qat }
         if specAugment { parameters["augmentation"] = "spec-augment" }
+        if let prune { parameters["pruned_sparsity"] = "\(prune)" }
         let metadata = ModelMetadata(name: URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent, task: net.task,
                                      labels: classNames,
                                      variant: ModelMetadata.Variant(name: qat ?? "float", method: qat.map { "qat-\($0)" } ?? "float", parameters: parameters),

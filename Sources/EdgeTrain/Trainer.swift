@@ -30,6 +30,9 @@ public struct TrainConfig: Sendable {
     public var checkpointDirectory: String?
     /// Augmentation of the first input of every training batch (speech log-mel; nil: none).
     public var specAugment: SpecAugment?
+    /// Magnitude-pruning fine-tuning: this fraction of every prunable weight tensor is zeroed at
+    /// the start and kept at zero (`PruningMasks`; nil: no pruning).
+    public var pruneSparsity: Float?
     public init() {}
 }
 
@@ -79,6 +82,8 @@ public final class Trainer: @unchecked Sendable {
         let graph = network.graph
         let steps = (data.count + config.batchSize - 1) / config.batchSize
         let lr = schedule(stepsPerEpoch: steps)
+        let masks = try config.pruneSparsity.map { s throws(EdgeError) in try PruningMasks(layers: graph.layers, sparsity: s) }
+        masks?.apply()
         var reports = [EpochReport]()
         for epoch in startEpoch..<config.epochs {
             let start = ContinuousClock.now
@@ -103,6 +108,7 @@ public final class Trainer: @unchecked Sendable {
                 graph.backward(values, seeds: seeds, ctx)
                 if let clip = config.clipNorm { Optimizer.clipGradients(graph.parameters, maxNorm: clip) }
                 optimizer.step(graph.parameters, lr: lr.lr(at: optimizer.stepCount))
+                masks?.apply()
                 totalLoss += Double(loss) * Double(idx.count)
                 if let c = countCorrect(values, batch) { correct += c }
                 seen += idx.count

@@ -30,9 +30,13 @@ public struct Voice: Sendable, Hashable, Codable {
         guard let colon = id.firstIndex(of: ":"), let engine = TTSEngine(rawValue: String(id[..<colon])) else { return nil }
         let rest = id[id.index(after: colon)...]
         let parts = rest.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let name = parts.first, !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+        // Names are handed to the TTS tools as arguments: no leading '-' (an option), no spaces.
+        func plain(_ s: Substring) -> Bool {
+            s.first.map { $0.isLetter || $0.isNumber } == true && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        }
+        guard let name = parts.first, plain(name) else { return nil }
         let variant = parts.count > 1 ? String(parts[1]) : nil
-        if let v = variant, v.isEmpty || !v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) { return nil }
+        if let v = variant, !plain(Substring(v)) { return nil }
         self.init(engine: engine, name: String(name), variant: variant)
     }
 }

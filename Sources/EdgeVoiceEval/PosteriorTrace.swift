@@ -24,15 +24,19 @@ public final class PosteriorTrace {
     }
 
     func append(_ run: StreamingRecognizer.ModelRun) {
-        if labels != run.labels {
+        append(run.posteriors, endMs: run.endMs, segment: run.segment, segmentStartMs: run.segmentStartMs, labels: run.labels)
+    }
+
+    func append(_ p: UnsafeBufferPointer<Float>, endMs t: Int, segment s: Int, segmentStartMs start: Int, labels l: [String]) {
+        if labels != l {
             // A different model (governor switch) mid-trace is not supported by replay.
             precondition(labels.isEmpty, "the model's labels changed while recording")
-            labels = run.labels
+            labels = l
         }
-        endMs.append(run.endMs)
-        segment.append(run.segment)
-        segmentStartMs.append(run.segmentStartMs)
-        posteriors.append(contentsOf: run.posteriors)
+        endMs.append(t)
+        segment.append(s)
+        segmentStartMs.append(start)
+        posteriors.append(contentsOf: p)
     }
 
     /// The events `options` would have produced.

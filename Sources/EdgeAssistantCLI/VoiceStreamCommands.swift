@@ -113,6 +113,7 @@ struct VoiceTune: ParsableCommand {
         let run = UnpacedRun.run(s16, recognizer: r, timePeriods: false)
         let before = StreamScorer.score(events: run.events, truth: truth, toleranceMs: inputs.toleranceMs)
         print("current options: " + before.summary)
+        VoiceScoreReport.printBreakdown(before)
         var settings = DetectorTuner.Settings()
         settings.falseWeight = falseWeight
         settings.toleranceMs = inputs.toleranceMs

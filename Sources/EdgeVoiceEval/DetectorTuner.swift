@@ -64,8 +64,9 @@ public enum DetectorTuner {
                 }
             }
         }
-        // Drop per-label entries equal to the shared default (shorter config).
-        best.thresholds = best.thresholds.filter { $0.value != best.defaultThreshold }
+        // Every command gets its entry, so the settings do not depend on the defaults they are
+        // later merged over.
+        for label in commands where best.thresholds[label] == nil { best.thresholds[label] = best.defaultThreshold }
         return Result(options: best, score: bestScore, objective: bestJ, evaluated: evaluated)
     }
 }

@@ -61,6 +61,7 @@ final class PosteriorTraceTests: XCTestCase {
             for t: Float in [0.15, 0.3, 0.6] {
                 for once in [true, false] {
                     var o = CommandDetector.Options()
+                    o.thresholds = [:]
                     o.smoothingHops = k
                     o.defaultThreshold = t
                     o.oncePerSegment = once
@@ -104,6 +105,7 @@ final class PosteriorTraceTests: XCTestCase {
         ])
         var base = CommandDetector.Options()
         base.defaultThreshold = 0.5
+        base.thresholds = [:]
         XCTAssertEqual(StreamScorer.score(events: trace.replay(base), truth: truth).falseEvents.count, 1)
         let r = DetectorTuner.tune(trace, truth: truth, base: base)
         XCTAssertEqual(r.score.detected, 3)

@@ -43,23 +43,25 @@ final class AlsaEndToEndTests: XCTestCase {
 
     /// A listener on `device` (ring blocks instead of dropping: the file plugin is not paced),
     /// with `model` (default: `EnergyKeyedModel`).
-    func listener(device: String, hub: VoiceEventHub, model: SpeechModel? = nil) throws -> VoiceListener {
+    func listener(device: String, hub: VoiceEventHub, model: SpeechModel? = nil,
+                  options: StreamingRecognizer.Options = .init()) throws -> VoiceListener {
         var c = AudioCapture.Configuration(device: device)
         c.overflow = .block
         c.backoff = Backoff(initialMs: 5, capMs: 20)
         let capture = AudioCapture(configuration: c) { AlsaPCMSource() }
-        return VoiceListener(capture: capture, provider: FixedSpeechModel(try model ?? EnergyKeyedModel.model()), hub: hub)
+        return VoiceListener(capture: capture, provider: FixedSpeechModel(try model ?? EnergyKeyedModel.model()), hub: hub, options: options)
     }
 
     /// Runs `audio` through libasound into a listener with `model` and returns the events
     /// once every frame went through the recognizer.
-    func capture(_ audio: [Float], model: SpeechModel? = nil) throws -> (events: [VoiceCommand], status: VoiceListener.Status) {
+    func capture(_ audio: [Float], model: SpeechModel? = nil,
+                 options: StreamingRecognizer.Options = .init()) throws -> (events: [VoiceCommand], status: VoiceListener.Status) {
         let raw = "\(dir)/mic.raw"
         try writeRaw(audio, to: raw)
         try useAsoundrc(infile: raw)
         let hub = VoiceEventHub()
         let sub = try XCTUnwrap(hub.subscribe())
-        let l = try listener(device: "default", hub: hub, model: model)
+        let l = try listener(device: "default", hub: hub, model: model, options: options)
         l.start()
         let frames = audio.count / LogMelFrontend.Contract.hopLength
         let deadline = Date(timeIntervalSinceNow: 20)

@@ -99,6 +99,7 @@ let package = Package(
                 "EdgeVoice",
                 "EdgeServer",
                 "EdgeDaemonApp",
+                "EdgeVoiceEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -232,6 +233,15 @@ let package = Package(
             name: "EdgeVoiceTestSupport",
             dependencies: ["EdgeVoice"],
             path: "Tests/EdgeVoiceTestSupport"
+        ),
+        // Measuring voice commands: long test streams with known commands, scoring, threshold tuning.
+        .target(
+            name: "EdgeVoiceEval",
+            dependencies: ["EdgeVoice", "EdgeSpeechData", "EdgeAudio", "EdgeRuntime"]
+        ),
+        .testTarget(
+            name: "EdgeVoiceEvalTests",
+            dependencies: ["EdgeVoiceEval", "EdgeVoice", "EdgeSpeechData", "EdgeRuntime"]
         ),
         // The daemon's glue: inference routes, governor, event log, players and voice plugged
         // into EdgeServer's seams (Integration.swift).

@@ -10,7 +10,8 @@ struct VoiceCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
         abstract: "Spoken commands: recognise a file, listen to ALSA, serve Wyoming, benchmark.",
-        subcommands: [VoiceRecognize.self, VoiceListen.self, VoiceWyoming.self, VoiceBench.self])
+        subcommands: [VoiceRecognize.self, VoiceListen.self, VoiceWyoming.self, VoiceBench.self,
+                      VoiceStreamMake.self, VoiceScore.self, VoiceTune.self])
 }
 
 /// Model options shared by the voice subcommands.
@@ -20,9 +21,11 @@ struct SpeechModelOptions: ParsableArguments {
     @Option(help: "Comma-separated labels when the model file has none (default: the 12 Speech Commands labels).")
     var labels: String?
     @Option(help: "Frames (10 ms) between model runs while speech is heard (2–4 = 20–40 ms).")
-    var hopFrames = 3
-    @Option(help: "Decision threshold on the smoothed posterior.")
-    var threshold: Float = 0.7
+    var hopFrames: Int?
+    @Option(help: "Decision threshold on the smoothed posterior for every command (default: the tuned built-in thresholds).")
+    var threshold: Float?
+    @Option(help: "Detector settings JSON (hop_frames, smoothing_hops, default_threshold, thresholds, refractory_ms, once_per_segment), applied over the defaults.")
+    var detector: String?
 
     static let contractLabels = ["_silence_", "_unknown_", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"]
 
@@ -35,10 +38,18 @@ struct SpeechModelOptions: ParsableArguments {
     }
 
     var recognizerOptions: StreamingRecognizer.Options {
-        var o = StreamingRecognizer.Options()
-        o.hopFrames = max(1, hopFrames)
-        o.detector.defaultThreshold = threshold
-        return o
+        get throws {
+            var o = StreamingRecognizer.Options()
+            if let h = hopFrames { o.hopFrames = max(1, h) }
+            if let t = threshold {
+                o.detector.defaultThreshold = t
+                o.detector.thresholds = [:]
+            }
+            if let path = detector {
+                o = try DetectorSettings.decode(Data(try VoiceFiles.read(path))).applied(to: o)
+            }
+            return o
+        }
     }
 }
 
@@ -50,7 +61,7 @@ struct VoiceRecognize: ParsableCommand {
 
     func run() throws {
         let bytes = try VoiceFiles.read(audio)
-        let events = try SpeechUpload.recognize(bytes, provider: FixedSpeechModel(options.load()), options: options.recognizerOptions)
+        let events = try SpeechUpload.recognize(bytes, provider: FixedSpeechModel(options.load()), options: try options.recognizerOptions)
         print("[" + events.map { $0.jsonString() }.joined(separator: ",\n ") + "]")
     }
 }
@@ -67,7 +78,7 @@ struct VoiceListen: ParsableCommand {
         guard let sub = hub.subscribe() else { return }
         let capture = AudioCapture(configuration: AudioCapture.Configuration(device: audioDevice)) { AlsaPCMSource() }
         let listener = VoiceListener(capture: capture, provider: FixedSpeechModel(try options.load()), hub: hub,
-                                     options: options.recognizerOptions)
+                                     options: try options.recognizerOptions)
         listener.start()
         let end = seconds > 0 ? Date(timeIntervalSinceNow: seconds) : .distantFuture
         while Date() < end {
@@ -89,7 +100,7 @@ struct VoiceWyoming: ParsableCommand {
 
     func run() throws {
         let model = try options.load()
-        let recognizerOptions = options.recognizerOptions
+        let recognizerOptions = try options.recognizerOptions
         let server = WyomingServer(path: socket) { WyomingSession(provider: FixedSpeechModel(model), options: recognizerOptions) }
         try server.start()
         print("wyoming: listening on \(socket)")

@@ -82,7 +82,7 @@ public enum Augmenter {
     }
 
     /// Drops leading and trailing samples below 2% of the peak, keeping 10 ms of margin.
-    static func trimmed(_ x: [Float]) -> [Float] {
+    public static func trimmed(_ x: [Float]) -> [Float] {
         let peak = x.map(abs).max() ?? 0
         guard peak > 0 else { return [] }
         let threshold = 0.02 * peak
@@ -94,13 +94,15 @@ public enum Augmenter {
     /// `x + wet · (x ∗ h)`, `h` a velvet-noise tail: one ±1 impulse per 1/1500 s slot at a random
     /// place in the slot, decaying by 60 dB over `rt60`, scaled to unit energy. Sparse, so the
     /// convolution costs ~1500·rt60 multiply-adds per sample instead of 16000·rt60.
-    static func reverberate(_ x: [Float], rt60: Double, wet: Double, rng: inout SeededRandom) -> [Float] {
+    public static func reverberate(_ x: [Float], rt60: Double, wet: Double, rng: inout SeededRandom) -> [Float] {
         let length = Int(rt60 * 16_000)
         let slot = 16_000 / 1500
         var taps = [(Int, Float)]()
         var energy: Float = 0
         var start = slot   // the direct path is x itself; the tail starts one slot later
-        while start < length {
+        // Whole slots only, so every tap lands inside the tail (an RT60 that is not a multiple
+        // of a slot used to put the last tap past the end of `y`).
+        while start + slot <= length {
             let at = start + rng.int(0...(slot - 1))
             let a = Float(exp(-6.9078 * Double(at) / Double(length))) * (rng.chance(0.5) ? 1 : -1)
             taps.append((at, a))

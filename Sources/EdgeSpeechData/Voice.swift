@@ -24,6 +24,21 @@ public struct Voice: Sendable, Hashable, Codable {
 
     /// `espeak-ng:en-us+m3`, `flite:slt`.
     public var id: String { "\(engine.rawValue):\(name)" + (variant.map { "+\($0)" } ?? "") }
+
+    /// Parses an `id` (as `dataset.json` lists them); nil for an unknown engine or an empty name.
+    public init?(id: String) {
+        guard let colon = id.firstIndex(of: ":"), let engine = TTSEngine(rawValue: String(id[..<colon])) else { return nil }
+        let rest = id[id.index(after: colon)...]
+        let parts = rest.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false)
+        // Names are handed to the TTS tools as arguments: no leading '-' (an option), no spaces.
+        func plain(_ s: Substring) -> Bool {
+            s.first.map { $0.isLetter || $0.isNumber } == true && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        }
+        guard let name = parts.first, plain(name) else { return nil }
+        let variant = parts.count > 1 ? String(parts[1]) : nil
+        if let v = variant, !plain(Substring(v)) { return nil }
+        self.init(engine: engine, name: String(name), variant: variant)
+    }
 }
 
 /// The voices installed on this machine, read from the tools themselves.

@@ -51,6 +51,23 @@ public final class StreamingRecognizer {
     /// The last model failure (missing model, contract violation, run error); nil when fine.
     public private(set) var lastError: String?
 
+    /// What one model run saw, for `modelRunObserver`.
+    public struct ModelRun {
+        /// Softmax of `logits`, in the model's label order (valid only during the call).
+        public var posteriors: UnsafeBufferPointer<Float>
+        /// The end of the audio in the window (what an event decided now would carry as `end_ms`).
+        public var endMs: Int
+        /// VAD speech segment number and where it began.
+        public var segment: Int
+        public var segmentStartMs: Int
+        public var labels: [String]
+    }
+
+    /// Called after every model run, before the detector decides. Lets tools record the
+    /// posteriors once and replay `CommandDetector` with other options (threshold tuning)
+    /// without running the model again. nil (the default) costs nothing.
+    public var modelRunObserver: ((ModelRun) -> Void)?
+
     /// The model currently bound, with preallocated input/output tensors.
     private struct Bound {
         let model: SpeechModel
@@ -179,6 +196,8 @@ public final class StreamingRecognizer {
         }
         modelRuns += 1
         softmax(b.outputs[0].storage.bytes.assumingMemoryBound(to: Float.self), into: b.posteriors)
+        modelRunObserver?(ModelRun(posteriors: UnsafeBufferPointer(b.posteriors), endMs: endMs, segment: segment,
+                                   segmentStartMs: min(segmentStartMs, endMs), labels: model.labels))
         guard let hit = detector?.observe(UnsafeBufferPointer(b.posteriors), nowMs: endMs, segment: segment) else { return }
         let event = VoiceCommand(label: model.labels[hit.label], confidence: hit.confidence,
                                  startMs: min(segmentStartMs, endMs), endMs: endMs, variant: model.variant)

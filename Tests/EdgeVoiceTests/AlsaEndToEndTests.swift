@@ -41,26 +41,28 @@ final class AlsaEndToEndTests: XCTestCase {
         try s16.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
     }
 
-    func listener(device: String, hub: VoiceEventHub) throws -> VoiceListener {
+    /// A listener on `device` (ring blocks instead of dropping: the file plugin is not paced),
+    /// with `model` (default: `EnergyKeyedModel`).
+    func listener(device: String, hub: VoiceEventHub, model: SpeechModel? = nil,
+                  options: StreamingRecognizer.Options = .init()) throws -> VoiceListener {
         var c = AudioCapture.Configuration(device: device)
         c.overflow = .block
         c.backoff = Backoff(initialMs: 5, capMs: 20)
         let capture = AudioCapture(configuration: c) { AlsaPCMSource() }
-        return VoiceListener(capture: capture, provider: FixedSpeechModel(try EnergyKeyedModel.model()), hub: hub)
+        return VoiceListener(capture: capture, provider: FixedSpeechModel(try model ?? EnergyKeyedModel.model()), hub: hub, options: options)
     }
 
-    func testSpokenWordsThroughLibasoundYieldOneEventEachInOrder() throws {
-        let words = try ["yes", "no", "stop"].map { try TestAudio.espeak($0, directory: dir) }
-        let (audio, segments) = TestAudio.sequence(words, lead: 700, gap: 1000, tail: 1500)
+    /// Runs `audio` through libasound into a listener with `model` and returns the events
+    /// once every frame went through the recognizer.
+    func capture(_ audio: [Float], model: SpeechModel? = nil,
+                 options: StreamingRecognizer.Options = .init()) throws -> (events: [VoiceCommand], status: VoiceListener.Status) {
         let raw = "\(dir)/mic.raw"
         try writeRaw(audio, to: raw)
         try useAsoundrc(infile: raw)
-
         let hub = VoiceEventHub()
         let sub = try XCTUnwrap(hub.subscribe())
-        let l = try listener(device: "default", hub: hub)
+        let l = try listener(device: "default", hub: hub, model: model, options: options)
         l.start()
-        // Wait until the whole file went through the recognizer.
         let frames = audio.count / LogMelFrontend.Contract.hopLength
         let deadline = Date(timeIntervalSinceNow: 20)
         while l.status.frames < frames && Date() < deadline { usleep(5_000) }
@@ -69,9 +71,15 @@ final class AlsaEndToEndTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(status.frames, frames, "capture delivered the file: \(status)")
         XCTAssertEqual(status.capture.failures, 0)
         XCTAssertNil(status.modelError)
-
         var events: [VoiceCommand] = []
         while case .event(let e)? = sub.poll() { events.append(e) }
+        return (events, status)
+    }
+
+    func testSpokenWordsThroughLibasoundYieldOneEventEachInOrder() throws {
+        let words = try ["yes", "no", "stop"].map { try TestAudio.espeak($0, directory: dir) }
+        let (audio, segments) = TestAudio.sequence(words, lead: 700, gap: 1000, tail: 1500)
+        let (events, _) = try capture(audio)
         XCTAssertEqual(events.count, segments.count, "one event per word: \(events) for words at \(segments)")
         for (e, s) in zip(events, segments) {
             // Onset: the VAD may skip a word's unvoiced start (the /s/ of "stop").

@@ -3,13 +3,20 @@ import XCTest
 
 final class CommandDetectorTests: XCTestCase {
     let labels = ["_silence_", "_unknown_", "yes", "no"]
+    /// The mechanics under test with one plain threshold (0.7), not the tuned defaults.
+    var plain: CommandDetector.Options {
+        var o = CommandDetector.Options()
+        o.defaultThreshold = 0.7
+        o.thresholds = [:]
+        return o
+    }
 
     func observe(_ d: inout CommandDetector, _ p: [Float], at ms: Int, segment: Int = 1) -> (label: Int, confidence: Float)? {
         p.withUnsafeBufferPointer { d.observe($0, nowMs: ms, segment: segment) }
     }
 
     func testNeedsAFullSmoothingWindowAboveThreshold() {
-        var d = CommandDetector(labels: labels)
+        var d = CommandDetector(labels: labels, options: plain)
         let yes: [Float] = [0, 0, 0.9, 0.1]
         XCTAssertNil(observe(&d, yes, at: 0))
         XCTAssertNil(observe(&d, yes, at: 30))
@@ -19,18 +26,18 @@ final class CommandDetectorTests: XCTestCase {
     }
 
     func testASingleSpikeIsSmoothedAway() {
-        var d = CommandDetector(labels: labels)
+        var d = CommandDetector(labels: labels, options: plain)
         let low: [Float] = [0.8, 0, 0.1, 0.1], spike: [Float] = [0, 0, 1, 0]
         for (i, p) in [low, low, spike, low, low].enumerated() { XCTAssertNil(observe(&d, p, at: i * 30)) }
     }
 
     func testIgnoredLabelsNeverFire() {
-        var d = CommandDetector(labels: labels)
+        var d = CommandDetector(labels: labels, options: plain)
         for i in 0..<10 { XCTAssertNil(observe(&d, [1, 0, 0, 0], at: i * 30)); XCTAssertNil(observe(&d, [0, 1, 0, 0], at: i * 30 + 5)) }
     }
 
     func testPerCommandThreshold() {
-        var o = CommandDetector.Options()
+        var o = plain
         o.thresholds = ["no": 0.95]
         var d = CommandDetector(labels: labels, options: o)
         for i in 0..<5 { XCTAssertNil(observe(&d, [0, 0, 0.05, 0.9], at: i * 30), "0.9 < 'no' threshold 0.95") }
@@ -39,7 +46,7 @@ final class CommandDetectorTests: XCTestCase {
     }
 
     func testRefractoryAndOncePerSegment() {
-        var o = CommandDetector.Options()
+        var o = plain
         o.refractoryMs = 500
         o.smoothingHops = 1
         var d = CommandDetector(labels: labels, options: o)
@@ -56,7 +63,7 @@ final class CommandDetectorTests: XCTestCase {
     }
 
     func testResetHistoryRequiresAFreshWindow() {
-        var d = CommandDetector(labels: labels)
+        var d = CommandDetector(labels: labels, options: plain)
         let yes: [Float] = [0, 0, 0.9, 0.1]
         _ = observe(&d, yes, at: 0); _ = observe(&d, yes, at: 30)
         d.resetHistory()

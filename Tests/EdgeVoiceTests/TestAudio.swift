@@ -44,11 +44,12 @@ enum TestAudio {
 
     /// `word` spoken by espeak-ng, resampled to 16 kHz mono with EdgeAudio and trimmed to its
     /// audible part (so the word's boundaries are known). Skips the test without espeak-ng.
-    static func espeak(_ word: String, directory: String) throws -> [Float] {
+    /// `voice` is an espeak-ng voice such as `en-us+m4` (default: espeak-ng's own default).
+    static func espeak(_ word: String, voice: String? = nil, directory: String) throws -> [Float] {
         let path = "\(directory)/\(word).wav"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["espeak-ng", "-w", path, word]
+        p.arguments = ["espeak-ng"] + (voice.map { ["-v", $0] } ?? []) + ["-w", path, word]
         p.standardError = FileHandle.nullDevice
         do { try p.run() } catch { throw XCTSkip("espeak-ng cannot run: \(error)") }
         p.waitUntilExit()

@@ -1,0 +1,125 @@
+/*
+ * qdw_vnni.c — int8 depthwise convolution of one channel plane on AVX-512 VNNI + VBMI, for the
+ * kernels the 3×3 row kernel does not take (5×5 stride 1/2 of MobileNetV3-style networks, …).
+ *
+ * Like qdw_flat.h, a strip of output rows reads polyphase copies of its input rows (SH × SW phase
+ * planes, RR rows × SPW columns each), here kept as raw u8 with padding = za, so with the flat
+ * index t = r·SPW + c, tap (i, j) of output t is byte t + shift(i, j) of phase plane
+ * (i mod SH, j mod SW). The taps of one kernel row that share a phase are consecutive bytes of
+ * that plane: four of them form one u8 quad per output, built for 16 outputs by one vpermb
+ * (lane l takes bytes l + 4q … l + 4q + 3 of a single 64-byte load) and multiplied with the four
+ * s8 weights by one vpdpbusd. A 5×5 stride-1 kernel is 10 vpdpbusd per 16 outputs instead of 25
+ * int16 multiply-adds. The zero point enters as the constant −za·Σw (padding holds za, so every
+ * tap reads a real or a za byte). Junk columns c ≥ OW are never stored; integer sums are exact,
+ * so the result equals the scalar reference bit for bit.
+ */
+#include "qinternal.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define QDV_BUF 16384 /* u8 phase-plane bytes per strip (+64 bytes of slack for the last loads) */
+#define QDV_ACC 4096  /* int32 accumulators per strip */
+#define QDV_MAXK 16   /* kernel rows / columns */
+
+/* Output rows per strip, or 0 when the geometry does not fit. */
+static int64_t qdv_rows(const ek_conv2d_geometry *g) {
+    const int64_t SH = g->stride_h, SW = g->stride_w;
+    const int64_t spw = ((g->out_w - 1) * SW + g->kernel_w + SW - 1) / SW, extra = (g->kernel_h - 1) / SH;
+    int64_t rows = QDV_BUF / (SH * SW * spw) - extra;
+    if (rows > QDV_ACC / spw - 1) rows = QDV_ACC / spw - 1; /* room for the last 16-wide store */
+    if (rows > g->out_h) rows = g->out_h;
+    return rows > 0 ? rows : 0;
+}
+
+int ek__qdw_vnni_fits(const ek_conv2d_geometry *g) {
+    static int vbmi = -1; /* benign race: every thread computes the same value */
+    if (vbmi < 0) {
+        unsigned a, b, c, d;
+        vbmi = __get_cpuid_count(7, 0, &a, &b, &c, &d) ? (int)((c >> 1) & 1) : 0;
+    }
+    return vbmi && g->dilation_h == 1 && g->dilation_w == 1 && g->stride_h >= 1 && g->stride_h <= 4 &&
+           g->stride_w >= 1 && g->stride_w <= 4 && g->kernel_h >= 1 && g->kernel_h <= QDV_MAXK && g->kernel_w >= 1 &&
+           g->kernel_w <= QDV_MAXK && qdv_rows(g) > 0;
+}
+
+/* Copies the input rows of one strip into its phase planes (u8, padding = za). */
+static void qdv_fill(const uint8_t *in, uint8_t za, const ek_conv2d_geometry *g, int64_t oh0, int64_t RR, int64_t spw,
+                     uint8_t *buf) {
+    const int64_t SH = g->stride_h, SW = g->stride_w, IH = g->in_h, IW = g->in_w;
+    for (int64_t ph = 0; ph < SH; ph++)
+        for (int64_t pw = 0; pw < SW; pw++) {
+            uint8_t *pl = buf + (ph * SW + pw) * RR * spw;
+            const int64_t off = pw - g->pad_left; /* column c reads x[c·SW + off] */
+            int64_t lo, hi;
+            qdw_valid_cols(off, SW, IW, spw, &lo, &hi);
+            for (int64_t r = 0; r < RR; r++) {
+                uint8_t *d = pl + r * spw;
+                const int64_t ih = (oh0 + r) * SH + ph - g->pad_top;
+                if (ih < 0 || ih >= IH) {
+                    memset(d, za, (size_t)spw);
+                    continue;
+                }
+                const uint8_t *x = in + ih * IW + off;
+                memset(d, za, (size_t)lo);
+                ek__copy_strided_u8(d + lo, x + lo * SW, hi - lo, SW);
+                memset(d + hi, za, (size_t)(spw - hi));
+            }
+        }
+}
+
+EK__TARGET_VNNI __attribute__((target("avx512vbmi"))) void ek__qdw_plane_vnni(
+    const uint8_t *in, const int8_t *w, int32_t za, const ek_conv2d_geometry *g, const ek__qepi *e, ek__qepi_fn epi,
+    uint8_t *out, size_t esz, ek__qdw3_row_fn row3) {
+    (void)row3;
+    const int64_t KH = g->kernel_h, KW = g->kernel_w, SH = g->stride_h, SW = g->stride_w;
+    const int64_t OH = g->out_h, OW = g->out_w;
+    const int64_t spw = ((OW - 1) * SW + KW + SW - 1) / SW, strip = qdv_rows(g), RR = strip + (KH - 1) / SH;
+    const int64_t nq = ((KW + SW - 1) / SW + 3) / 4; /* quads per (kernel row, phase) */
+    uint8_t buf[QDV_BUF + 64];
+    int32_t acc[QDV_ACC];
+    memset(buf + QDV_BUF, 0, 64);
+    /* weights: quad q of (row i, phase pw) holds taps j = pw + SW·(4q + k), k < 4 (0 past the row) */
+    int32_t wq[QDV_MAXK * 4 * 4];
+    int64_t shift[QDV_MAXK * 4];
+    int32_t wsum = 0;
+    for (int64_t i = 0; i < KH; i++)
+        for (int64_t pw = 0; pw < SW; pw++) {
+            shift[i * SW + pw] = ((i % SH * SW + pw) * RR + i / SH) * spw;
+            for (int64_t q = 0; q < nq; q++) {
+                uint32_t word = 0;
+                for (int64_t k = 0; k < 4; k++) {
+                    const int64_t j = pw + SW * (4 * q + k);
+                    if (j < KW) word |= (uint32_t)(uint8_t)w[i * KW + j] << (8 * k);
+                }
+                wq[(i * SW + pw) * nq + q] = (int32_t)word;
+            }
+        }
+    for (int64_t t = 0; t < KH * KW; t++) wsum += w[t];
+    __m512i idx[4];
+    for (int64_t q = 0; q < nq; q++) {
+        uint8_t b[64];
+        for (int l = 0; l < 16; l++)
+            for (int k = 0; k < 4; k++) b[4 * l + k] = (uint8_t)(l + 4 * q + k);
+        idx[q] = _mm512_loadu_si512(b);
+    }
+    const __m512i base = _mm512_set1_epi32(-za * wsum);
+    for (int64_t oh0 = 0; oh0 < OH; oh0 += strip) {
+        const int64_t nr = OH - oh0 < strip ? OH - oh0 : strip, len = (nr - 1) * spw + OW;
+        qdv_fill(in, (uint8_t)za, g, oh0, RR, spw, buf);
+        for (int64_t t0 = 0; t0 < len; t0 += 16) {
+            __m512i a = base;
+            for (int64_t p = 0; p < KH * SW; p++) {
+                const __m512i v = _mm512_loadu_si512(buf + shift[p] + t0);
+                for (int64_t q = 0; q < nq; q++)
+                    a = _mm512_dpbusd_epi32(a, _mm512_permutexvar_epi8(idx[q], v), _mm512_set1_epi32(wq[p * nq + q]));
+            }
+            _mm512_storeu_si512(acc + t0, a);
+        }
+        for (int64_t r = 0; r < nr; r++) epi(acc + r * spw, OW, e, out + (size_t)((oh0 + r) * OW) * esz);
+    }
+}
+#endif

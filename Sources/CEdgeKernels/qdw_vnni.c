@@ -71,7 +71,7 @@ static void qdv_fill(const uint8_t *in, uint8_t za, const ek_conv2d_geometry *g,
         }
 }
 
-EK__TARGET_VNNI __attribute__((target("avx512vbmi"))) void ek__qdw_plane_vnni(
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,avx2,fma"))) void ek__qdw_plane_vnni(
     const uint8_t *in, const int8_t *w, int32_t za, const ek_conv2d_geometry *g, const ek__qepi *e, ek__qepi_fn epi,
     uint8_t *out, size_t esz, ek__qdw3_row_fn row3) {
     (void)row3;

@@ -24,6 +24,7 @@
 #define QDV_BUF 16384 /* u8 phase-plane bytes per strip (+64 bytes of slack for the last loads) */
 #define QDV_ACC 4096  /* int32 accumulators per strip */
 #define QDV_MAXK 16   /* kernel rows / columns */
+#define QDV_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,avx2,fma")))
 
 /* Output rows per strip, or 0 when the geometry does not fit. */
 static int64_t qdv_rows(const ek_conv2d_geometry *g) {
@@ -46,32 +47,60 @@ int ek__qdw_vnni_fits(const ek_conv2d_geometry *g) {
            g->kernel_w <= QDV_MAXK && qdv_rows(g) > 0;
 }
 
-/* Copies the input rows of one strip into its phase planes (u8, padding = za). */
-static void qdv_fill(const uint8_t *in, uint8_t za, const ek_conv2d_geometry *g, int64_t oh0, int64_t RR, int64_t spw,
-                     uint8_t *buf) {
+/* Mask of the lanes k < 64 with lo <= k < hi. */
+QDV_TARGET static inline __mmask64 qdv_lanes(int64_t lo, int64_t hi) {
+    lo = lo < 0 ? 0 : lo;
+    hi = hi > 64 ? 64 : hi;
+    if (hi <= lo) return 0;
+    const __mmask64 upto = hi == 64 ? ~(__mmask64)0 : (((__mmask64)1 << hi) - 1);
+    return upto & ~(((__mmask64)1 << lo) - 1);
+}
+
+/* Copies the input rows of one strip into its phase planes (u8, padding = za): 64 plane bytes per
+ * step from masked loads that fill the lanes outside the image with za (stride 2: 128 source bytes,
+ * even lanes picked by vpermt2b). */
+QDV_TARGET static void qdv_fill(const uint8_t *in, uint8_t za, const ek_conv2d_geometry *g, int64_t oh0, int64_t RR,
+                                int64_t spw, uint8_t *buf) {
     const int64_t SH = g->stride_h, SW = g->stride_w, IH = g->in_h, IW = g->in_w;
+    const __m512i zv = _mm512_set1_epi8((char)za);
+    uint8_t even[64];
+    for (int k = 0; k < 64; k++) even[k] = (uint8_t)(2 * k);
+    const __m512i pick = _mm512_loadu_si512(even);
     for (int64_t ph = 0; ph < SH; ph++)
         for (int64_t pw = 0; pw < SW; pw++) {
             uint8_t *pl = buf + (ph * SW + pw) * RR * spw;
             const int64_t off = pw - g->pad_left; /* column c reads x[c·SW + off] */
-            int64_t lo, hi;
-            qdw_valid_cols(off, SW, IW, spw, &lo, &hi);
             for (int64_t r = 0; r < RR; r++) {
                 uint8_t *d = pl + r * spw;
                 const int64_t ih = (oh0 + r) * SH + ph - g->pad_top;
-                if (ih < 0 || ih >= IH) {
-                    memset(d, za, (size_t)spw);
-                    continue;
+                const uint8_t *x = in + ih * IW; /* only dereferenced for rows inside the image */
+                for (int64_t c = 0; c < spw; c += 64) {
+                    const __mmask64 store = qdv_lanes(0, spw - c);
+                    __m512i v = zv;
+                    if (ih >= 0 && ih < IH) {
+                        const int64_t s = c * SW + off; /* first source column of this step */
+                        if (SW == 1) {
+                            v = _mm512_mask_loadu_epi8(zv, qdv_lanes(-s, IW - s), x + s);
+                        } else if (SW == 2) {
+                            const __m512i a = _mm512_mask_loadu_epi8(zv, qdv_lanes(-s, IW - s), x + s);
+                            const __m512i b = _mm512_mask_loadu_epi8(zv, qdv_lanes(-s - 64, IW - s - 64), x + s + 64);
+                            v = _mm512_permutex2var_epi8(a, pick, b);
+                        } else {
+                            uint8_t tmp[64];
+                            for (int64_t k = 0; k < 64; k++) {
+                                const int64_t iw = s + k * SW;
+                                tmp[k] = iw >= 0 && iw < IW ? x[iw] : za;
+                            }
+                            v = _mm512_loadu_si512(tmp);
+                        }
+                    }
+                    _mm512_mask_storeu_epi8(d + c, store, v);
                 }
-                const uint8_t *x = in + ih * IW + off;
-                memset(d, za, (size_t)lo);
-                ek__copy_strided_u8(d + lo, x + lo * SW, hi - lo, SW);
-                memset(d + hi, za, (size_t)(spw - hi));
             }
         }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,avx2,fma"))) void ek__qdw_plane_vnni(
+QDV_TARGET void ek__qdw_plane_vnni(
     const uint8_t *in, const int8_t *w, int32_t za, const ek_conv2d_geometry *g, const ek__qepi *e, ek__qepi_fn epi,
     uint8_t *out, size_t esz, ek__qdw3_row_fn row3) {
     (void)row3;
@@ -119,7 +148,19 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,
             }
             _mm512_storeu_si512(acc + t0, a);
         }
-        for (int64_t r = 0; r < nr; r++) epi(acc + r * spw, OW, e, out + (size_t)((oh0 + r) * OW) * esz);
+        if (esz == 1) { /* one epilogue call over the strip, then the rows without their junk columns */
+            uint8_t rowsbuf[QDV_ACC];
+            epi(acc, len, e, rowsbuf);
+            for (int64_t r = 0; r < nr; r++) {
+                uint8_t *o = out + (oh0 + r) * OW;
+                for (int64_t c = 0; c < OW; c += 64) {
+                    const __mmask64 m = qdv_lanes(0, OW - c);
+                    _mm512_mask_storeu_epi8(o + c, m, _mm512_maskz_loadu_epi8(m, rowsbuf + r * spw + c));
+                }
+            }
+        } else {
+            for (int64_t r = 0; r < nr; r++) epi(acc + r * spw, OW, e, out + (size_t)((oh0 + r) * OW) * esz);
+        }
     }
 }
 #endif

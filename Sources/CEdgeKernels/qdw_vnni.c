@@ -21,7 +21,8 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
-#define QDV_BUF 16384 /* u8 phase-plane bytes per strip (+64 bytes of slack for the last loads) */
+#define QDV_BUF 16384 /* u8 phase-plane bytes per strip */
+#define QDV_SLACK 128 /* bytes after the planes read by the last 4 × 16-output step (never used) */
 #define QDV_ACC 4096  /* int32 accumulators per strip */
 #define QDV_MAXK 16   /* kernel rows / columns */
 #define QDV_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,avx2,fma")))
@@ -100,6 +101,33 @@ QDV_TARGET static void qdv_fill(const uint8_t *in, uint8_t za, const ek_conv2d_g
         }
 }
 
+/* acc[t] for t < len (rounded up to 64): four 16-output vectors at a time, so four independent
+ * vpdpbusd chains hide its latency; nq is a literal at the hot call sites (unrolled q loop). */
+QDV_TARGET __attribute__((always_inline)) static inline void qdv_sums(const uint8_t *buf, const int64_t *shift,
+                                                                       int64_t np, int64_t nq, const int32_t *wq,
+                                                                       const __m512i *idx, __m512i base, int64_t len,
+                                                                       int32_t *acc) {
+    for (int64_t t0 = 0; t0 < len; t0 += 64) {
+        __m512i a0 = base, a1 = base, a2 = base, a3 = base;
+        for (int64_t p = 0; p < np; p++) {
+            const uint8_t *src = buf + shift[p] + t0;
+            const __m512i v0 = _mm512_loadu_si512(src), v1 = _mm512_loadu_si512(src + 16),
+                          v2 = _mm512_loadu_si512(src + 32), v3 = _mm512_loadu_si512(src + 48);
+            for (int64_t q = 0; q < nq; q++) {
+                const __m512i w = _mm512_set1_epi32(wq[p * nq + q]);
+                a0 = _mm512_dpbusd_epi32(a0, _mm512_permutexvar_epi8(idx[q], v0), w);
+                a1 = _mm512_dpbusd_epi32(a1, _mm512_permutexvar_epi8(idx[q], v1), w);
+                a2 = _mm512_dpbusd_epi32(a2, _mm512_permutexvar_epi8(idx[q], v2), w);
+                a3 = _mm512_dpbusd_epi32(a3, _mm512_permutexvar_epi8(idx[q], v3), w);
+            }
+        }
+        _mm512_storeu_si512(acc + t0, a0);
+        _mm512_storeu_si512(acc + t0 + 16, a1);
+        _mm512_storeu_si512(acc + t0 + 32, a2);
+        _mm512_storeu_si512(acc + t0 + 48, a3);
+    }
+}
+
 QDV_TARGET void ek__qdw_plane_vnni(
     const uint8_t *in, const int8_t *w, int32_t za, const ek_conv2d_geometry *g, const ek__qepi *e, ek__qepi_fn epi,
     uint8_t *out, size_t esz, ek__qdw3_row_fn row3) {
@@ -108,9 +136,9 @@ QDV_TARGET void ek__qdw_plane_vnni(
     const int64_t OH = g->out_h, OW = g->out_w;
     const int64_t spw = ((OW - 1) * SW + KW + SW - 1) / SW, strip = qdv_rows(g), RR = strip + (KH - 1) / SH;
     const int64_t nq = ((KW + SW - 1) / SW + 3) / 4; /* quads per (kernel row, phase) */
-    uint8_t buf[QDV_BUF + 64];
-    int32_t acc[QDV_ACC];
-    memset(buf + QDV_BUF, 0, 64);
+    uint8_t buf[QDV_BUF + QDV_SLACK];
+    int32_t acc[QDV_ACC + 64];
+    memset(buf + QDV_BUF, 0, QDV_SLACK);
     /* weights: quad q of (row i, phase pw) holds taps j = pw + SW·(4q + k), k < 4 (0 past the row) */
     int32_t wq[QDV_MAXK * 4 * 4];
     int64_t shift[QDV_MAXK * 4];
@@ -128,26 +156,19 @@ QDV_TARGET void ek__qdw_plane_vnni(
             }
         }
     for (int64_t t = 0; t < KH * KW; t++) wsum += w[t];
+    /* quad q of lane l = bytes l + 4q … l + 4q + 3 of the 64-byte load: idx[q] = idx[0] + 4q */
+    static const uint8_t quad0[64] = {0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6, 4, 5, 6, 7, 5, 6,
+                                      7, 8, 6, 7, 8, 9, 7, 8, 9, 10, 8, 9, 10, 11, 9, 10, 11, 12, 10, 11, 12, 13,
+                                      11, 12, 13, 14, 12, 13, 14, 15, 13, 14, 15, 16, 14, 15, 16, 17, 15, 16, 17, 18};
     __m512i idx[4];
-    for (int64_t q = 0; q < nq; q++) {
-        uint8_t b[64];
-        for (int l = 0; l < 16; l++)
-            for (int k = 0; k < 4; k++) b[4 * l + k] = (uint8_t)(l + 4 * q + k);
-        idx[q] = _mm512_loadu_si512(b);
-    }
+    for (int64_t q = 0; q < nq; q++) idx[q] = _mm512_add_epi8(_mm512_loadu_si512(quad0), _mm512_set1_epi8((char)(4 * q)));
     const __m512i base = _mm512_set1_epi32(-za * wsum);
     for (int64_t oh0 = 0; oh0 < OH; oh0 += strip) {
         const int64_t nr = OH - oh0 < strip ? OH - oh0 : strip, len = (nr - 1) * spw + OW;
         qdv_fill(in, (uint8_t)za, g, oh0, RR, spw, buf);
-        for (int64_t t0 = 0; t0 < len; t0 += 16) {
-            __m512i a = base;
-            for (int64_t p = 0; p < KH * SW; p++) {
-                const __m512i v = _mm512_loadu_si512(buf + shift[p] + t0);
-                for (int64_t q = 0; q < nq; q++)
-                    a = _mm512_dpbusd_epi32(a, _mm512_permutexvar_epi8(idx[q], v), _mm512_set1_epi32(wq[p * nq + q]));
-            }
-            _mm512_storeu_si512(acc + t0, a);
-        }
+        if (nq == 1) qdv_sums(buf, shift, KH * SW, 1, wq, idx, base, len, acc);
+        else if (nq == 2) qdv_sums(buf, shift, KH * SW, 2, wq, idx, base, len, acc);
+        else qdv_sums(buf, shift, KH * SW, nq, wq, idx, base, len, acc);
         if (esz == 1) { /* one epilogue call over the strip, then the rows without their junk columns */
             uint8_t rowsbuf[QDV_ACC];
             epi(acc, len, e, rowsbuf);

@@ -1,6 +1,6 @@
 /*
  * qelementwise.c — element-wise 8-bit kernels of the quantized graph ops (edge_qkernels.h):
- * ONNX QuantizeLinear with the spec's division, and the 256-entry byte lookup (QLookup).
+ * ONNX QuantizeLinear with the spec's division, DequantizeLinear, and the 256-entry byte lookup (QLookup).
  *
  * Both are bit-exact across ISAs: the quantizer performs the same IEEE operations in every lane
  * (division, clamp, round-half-even, + zero point, clamp) as the scalar reference; the lookup is
@@ -190,5 +190,35 @@ void ek_lookup_u8(const uint8_t *x, uint8_t *y, size_t n, const uint8_t *table) 
     case EK_ISA_NEON: lut_neon(x, y, n, table); return;
 #endif
     default: lut_scalar(x, y, n, table);
+    }
+}
+
+/* ---- DequantizeLinear --------------------------------------------------------------------------- */
+/* y = (float)(x - zero) · scale: an exact int → float conversion and one multiplication, so the
+ * compiler-vectorized bodies below (one per target) equal the scalar one bit for bit. */
+
+#define EK__DQ_BODY                                                                                                 \
+    if (is_signed)                                                                                                  \
+        for (size_t i = 0; i < n; i++) y[i] = (float)((int32_t)(int8_t)x[i] - zero) * scale;                      \
+    else                                                                                                            \
+        for (size_t i = 0; i < n; i++) y[i] = (float)((int32_t)x[i] - zero) * scale;
+
+static void dq_base(const uint8_t *x, float *y, size_t n, float scale, int32_t zero, int is_signed) { EK__DQ_BODY }
+#if defined(__x86_64__)
+EK__TARGET_AVX2 static void dq_avx2(const uint8_t *x, float *y, size_t n, float scale, int32_t zero, int is_signed) {
+    EK__DQ_BODY
+}
+EK__TARGET_AVX512 static void dq_avx512(const uint8_t *x, float *y, size_t n, float scale, int32_t zero, int is_signed) {
+    EK__DQ_BODY
+}
+#endif
+
+void ek_dequantize_linear(const uint8_t *x, float *y, size_t n, float scale, int32_t zero, int is_signed) {
+    switch (ek_active_isa()) {
+#if defined(__x86_64__)
+    case EK_ISA_AVX512: dq_avx512(x, y, n, scale, zero, is_signed); return;
+    case EK_ISA_AVX2: dq_avx2(x, y, n, scale, zero, is_signed); return;
+#endif
+    default: dq_base(x, y, n, scale, zero, is_signed); /* NEON: the aarch64 baseline vectorizes it */
     }
 }

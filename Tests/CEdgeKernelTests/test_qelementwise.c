@@ -2,7 +2,8 @@
  * test_qelementwise.c — conformance of the element-wise 8-bit kernels (qelementwise.c) on every ISA:
  * ek_quantize_linear against the QuantizeLinear spec restated here (float division, NaN → low
  * clamp, round half to even, zero point, saturation; uint8 and int8 ranges; exact .5 ties, huge,
- * infinite, NaN and denormal inputs; every tail length), and ek_lookup_u8 against table[x].
+ * infinite, NaN and denormal inputs; every tail length), ek_dequantize_linear against
+ * (x - zero) · scale, and ek_lookup_u8 against table[x].
  */
 #include "ekt_common.h"
 #include "edge_qkernels.h"
@@ -92,6 +93,25 @@ int ekt_qelementwise(int verbose) {
         for (int i = 0; i < N; i++)
             if (out[i] != table[bytes[i]]) ekt_fail(&c, "%s lookup in place [%d]", ek_isa_name(isas[k]), i);
         ekt_count(3 * 151 + 1);
+    }
+    /* dequantize: uint8 and int8, every byte value, every tail */
+    float fw[N], fg[N];
+    for (int sg = 0; sg < 2; sg++) {
+        const int32_t z = sg ? -5 : 131;
+        const float s = 0.0173f;
+        for (int i = 0; i < N; i++) fw[i] = (float)((sg ? (int32_t)(int8_t)bytes[i] : (int32_t)bytes[i]) - z) * s;
+        for (int k = 0; k < n_isa; k++) {
+            ek_set_isa(isas[k]);
+            for (int n = 0; n <= 70; n++) {
+                for (int i = 0; i < N; i++) fg[i] = -1.0f;
+                ek_dequantize_linear(bytes + 1, fg + 1, (size_t)n, s, z, sg);
+                if (memcmp(fg + 1, fw + 1, sizeof(float) * (size_t)n) || fg[0] != -1.0f || fg[n + 1] != -1.0f)
+                    ekt_fail(&c, "%s dequantize signed %d n %d", ek_isa_name(isas[k]), sg, n);
+            }
+            ek_dequantize_linear(bytes, fg, N, s, z, sg);
+            if (memcmp(fg, fw, sizeof fw)) ekt_fail(&c, "%s dequantize signed %d", ek_isa_name(isas[k]), sg);
+            ekt_count(72);
+        }
     }
     ek_set_isa(prev);
     return ekt_done(&c);

@@ -150,6 +150,8 @@ int ek_q_act_bounds(ek_activation act, float out_scale, int32_t out_zero_point, 
  *  lo, hi = 0, 255 for uint8 output or -128, 127 for int8 (two's complement bytes); zero is the
  *  zero point as a float (an integer in [lo, hi]). */
 void ek_quantize_linear(const float *x, uint8_t *y, size_t n, float scale, float zero, float lo, float hi);
+/** ONNX DequantizeLinear of one run: y[i] = (float)(x[i] - zero) · scale, x uint8 (is_signed 0) or int8 (1). */
+void ek_dequantize_linear(const uint8_t *x, float *y, size_t n, float scale, int32_t zero, int is_signed);
 /** y[i] = table[x[i]] (256-entry byte table; AVX-512 VBMI vpermi2b, AVX2 vpshufb, NEON tbl). y may equal x. */
 void ek_lookup_u8(const uint8_t *x, uint8_t *y, size_t n, const uint8_t *table);
 

@@ -116,10 +116,10 @@ enum DequantizeLinearOp: OpDefinition {
                     switch dtype {
                     case .uint8:
                         let z = Int32(zp?.load(fromByteOffset: k, as: UInt8.self) ?? 0)
-                        dequantizeRow(io.input(0).assumingMemoryBound(to: UInt8.self) + p, y + p, layout.inner, s, z)
+                        ek_dequantize_linear(io.input(0).assumingMemoryBound(to: UInt8.self) + p, y + p, layout.inner, s, z, 0)
                     case .int8:
                         let z = Int32(zp?.load(fromByteOffset: k, as: Int8.self) ?? 0)
-                        dequantizeRow(io.input(0).assumingMemoryBound(to: Int8.self) + p, y + p, layout.inner, s, z)
+                        ek_dequantize_linear(io.input(0).assumingMemoryBound(to: UInt8.self) + p, y + p, layout.inner, s, z, 1)
                     default:
                         let z = Int64(zp?.load(fromByteOffset: 4 * k, as: Int32.self) ?? 0)
                         let src = io.input(0).assumingMemoryBound(to: Int32.self) + p
@@ -130,11 +130,6 @@ enum DequantizeLinearOp: OpDefinition {
             }
         }
     }
-
-    @inline(__always)
-    static func dequantizeRow<T: FixedWidthInteger>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
-                                                    _ scale: Float, _ zero: Int32) {
-        for i in 0..<n { y[i] = Float(Int32(x[i]) - zero) * scale }
     }
 }
 

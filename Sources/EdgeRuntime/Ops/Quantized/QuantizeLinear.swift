@@ -130,7 +130,6 @@ enum DequantizeLinearOp: OpDefinition {
             }
         }
     }
-    }
 }
 
 /// ONNX DynamicQuantizeLinear: uint8 y with scale and zero point chosen from x's range (widened

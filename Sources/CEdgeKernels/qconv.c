@@ -11,18 +11,6 @@
 #include <string.h>
 
 #define QDW_CHUNK 512
-typedef void (*ek__qdw3_row_fn)(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L,
-                                int64_t H, int64_t PL, int32_t *acc);
-
-/* Output columns [*lo, *hi) for which iw = ow*stride + off lies inside [0, in_w). */
-static inline void qdw_valid_cols(int64_t off, int64_t stride, int64_t in_w, int64_t out_w, int64_t *lo, int64_t *hi) {
-    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
-    int64_t h = (in_w - 1 - off) >= 0 ? (in_w - 1 - off) / stride + 1 : 0;
-    if (h > out_w) h = out_w;
-    if (l > h) l = h;
-    *lo = l;
-    *hi = h;
-}
 
 void ek_im2col_u8(const uint8_t *input, uint8_t *col, const ek_conv2d_geometry *g, uint8_t pad) {
     const int64_t C = g->channels, IH = g->in_h, IW = g->in_w, KH = g->kernel_h, KW = g->kernel_w;
@@ -45,9 +33,7 @@ void ek_im2col_u8(const uint8_t *input, uint8_t *col, const ek_conv2d_geometry *
                     }
                     const uint8_t *irow = input + (c * IH + ih) * IW + off;
                     memset(d, pad, (size_t)lo);
-                    if (SW == 1) memcpy(d + lo, irow + lo, (size_t)(hi - lo));
-                    else
-                        for (int64_t ow = lo; ow < hi; ow++) d[ow] = irow[ow * SW];
+                    ek__copy_strided_u8(d + lo, irow + lo * SW, hi - lo, SW);
                     memset(d + hi, pad, (size_t)(OW - hi));
                 }
             }
@@ -154,6 +140,11 @@ int ek_qconv2d_depthwise(const uint8_t *input, const int8_t *weights, void *outp
 #if defined(__x86_64__)
     if (qi->isa == EK_ISA_AVX2) d.plane = qdw_plane_avx2;
     if (qi->isa == EK_ISA_AVX512) d.plane = qdw_plane_avx512;
+    /* VNNI + VBMI: the quad kernel for every shape but 3×3 stride 2 (its row kernel is faster there,
+     * make bench-qkernels) */
+    const int row3_s2 = g->kernel_h == 3 && g->kernel_w == 3 && g->dilation_h == 1 && g->dilation_w == 1 &&
+                        g->stride_w == 2;
+    if (qi->kernel == ek__qkernel_avx512vnni && !row3_s2 && ek__qdw_vnni_fits(g)) d.plane = ek__qdw_plane_vnni;
 #endif
     ek__qepi *e = &d.ep;
     e->per_col = 0;

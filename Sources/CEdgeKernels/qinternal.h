@@ -20,6 +20,8 @@
 #include "internal.h"
 #include "edge_qkernels.h"
 
+#include <string.h>
+
 #define EK__QHDR 64          /* bytes of every packed-buffer header */
 #define EK__QACC_LD 32       /* row stride (int32) of the micro-kernel accumulator tile */
 #define EK__QMR_MAX 12
@@ -68,6 +70,9 @@ typedef void (*ek__q4kernel_fn)(int64_t K, int64_t G, const float *a, int64_t ld
 typedef void (*ek__spkernel_fn)(const int32_t *rp, const int32_t *kk, const float *ww, int64_t m0, int64_t m1,
                                 const float *X, int64_t ldx, int64_t n0, int64_t n1, float *Y, int64_t ldy,
                                 const float *bias, float lo, float hi);
+
+typedef void (*ek__qdw3_row_fn)(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L,
+                                int64_t H, int64_t PL, int32_t *acc);
 
 typedef void (*ek__quant_fn)(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);
 
@@ -120,6 +125,11 @@ void ek__qkernel_epi_avx2(int64_t, const uint8_t *, int64_t, const uint8_t *, in
                            const ek__qepi *, void *, int64_t);
 void ek__qdw3_row_vnni(const uint8_t *const rows[3], const int8_t *w9, int32_t za, int stride, int64_t L, int64_t H,
                        int64_t PL, int32_t *acc);
+/* int8 depthwise plane on VNNI + VBMI (qdw_vnni.c): kernels up to 16×16, stride <= 4, dilation 1;
+ * ek__qdw_vnni_fits says whether this CPU and geometry can use it. Same contract as qdw_plane.h. */
+int ek__qdw_vnni_fits(const ek_conv2d_geometry *g);
+void ek__qdw_plane_vnni(const uint8_t *in, const int8_t *w, int32_t za, const ek_conv2d_geometry *g, const ek__qepi *e,
+                        ek__qepi_fn epi, uint8_t *out, size_t esz, ek__qdw3_row_fn row3);
 void ek__quant_avx2(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);
 void ek__quant_avx512(const float *x, uint8_t *q, size_t n, float inv_scale, int32_t zp);
 #endif
@@ -141,6 +151,37 @@ void ek__quant_neon(const float *x, uint8_t *q, size_t n, float inv_scale, int32
 void ek__qepi_set_f32_act(ek__qepi *e, ek_activation act);
 /* 1 if act is applied after the epilogue by the ISA activation function (not a clamp). */
 int ek__q_act_post(ek_activation act);
+
+/* Output columns [*lo, *hi) for which iw = ow*stride + off lies inside [0, in_w). */
+EK__INLINE void qdw_valid_cols(int64_t off, int64_t stride, int64_t in_w, int64_t out_w, int64_t *lo, int64_t *hi) {
+    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int64_t h = (in_w - 1 - off) >= 0 ? (in_w - 1 - off) / stride + 1 : 0;
+    if (h > out_w) h = out_w;
+    if (l > h) l = h;
+    *lo = l;
+    *hi = h;
+}
+
+/* dst[k] = src[k·stride] for k < n. Stride 2 (strided convolutions) reads 16-bit words and keeps their
+ * low byte, which compilers vectorize (the last element alone: its word would read past src). */
+EK__INLINE void ek__copy_strided_u8(uint8_t *dst, const uint8_t *src, int64_t n, int64_t stride) {
+    if (stride == 1) {
+        memcpy(dst, src, (size_t)n);
+    } else if (stride == 2 && n > 0) {
+        for (int64_t k = 0; k + 1 < n; k++) {
+            uint16_t v;
+            memcpy(&v, src + 2 * k, 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            dst[k] = (uint8_t)(v >> 8);
+#else
+            dst[k] = (uint8_t)(v & 0xFF); /* little-endian: the low byte is src[2k] */
+#endif
+        }
+        dst[n - 1] = src[2 * (n - 1)];
+    } else {
+        for (int64_t k = 0; k < n; k++) dst[k] = src[k * stride];
+    }
+}
 
 /* Scalar spec helpers shared by the vector tails. */
 EK__INLINE int32_t ek__q_wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }

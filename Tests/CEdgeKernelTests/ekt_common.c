@@ -174,6 +174,7 @@ int ekt_run_all(int verbose) {
     f += ekt_sgemm_small_m(verbose);
     f += ekt_sgemm_threads(verbose);
     f += ekt_quantize(verbose);
+    f += ekt_qelementwise(verbose);
     f += ekt_qgemm(verbose);
     f += ekt_qgemm_threads(verbose);
     f += ekt_qgemm_extreme(verbose);

@@ -8,6 +8,7 @@ import XCTest
 
 final class QuantizedKernelTests: XCTestCase {
     func testQuantizeHelpers() { assertConformance("quantize", ekt_quantize) }
+    func testQuantizeLinearAndLookup() { assertConformance("qelementwise", ekt_qelementwise) }
     func testInt8Gemm() { assertConformance("qgemm", ekt_qgemm) }
     func testInt8GemmThreaded() { assertConformance("qgemm_threads", ekt_qgemm_threads) }
     func testInt8GemmExtremeK() { assertConformance("qgemm_extreme", ekt_qgemm_extreme) }

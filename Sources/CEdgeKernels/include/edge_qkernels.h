@@ -143,6 +143,18 @@ void ek_quantize_s8_per_row(const float *w, int64_t rows, int64_t cols, int64_t 
  *  Returns 0, or -1 if the activation is not a clamp (use EK_QOUT_F32 then). */
 int ek_q_act_bounds(ek_activation act, float out_scale, int32_t out_zero_point, int32_t *qmin, int32_t *qmax);
 
+/* ---- element-wise 8-bit kernels (qelementwise.c; bit-exact across ISAs) ------------------------ */
+
+/** ONNX QuantizeLinear of one run sharing scale and zero point, with the spec's division:
+ *  q = clamp(x[i] / scale, ±2^22) (NaN → -2^22), y[i] = low byte of clamp(round_half_even(q) + zero, lo, hi).
+ *  lo, hi = 0, 255 for uint8 output or -128, 127 for int8 (two's complement bytes); zero is the
+ *  zero point as a float (an integer in [lo, hi]). */
+void ek_quantize_linear(const float *x, uint8_t *y, size_t n, float scale, float zero, float lo, float hi);
+/** ONNX DequantizeLinear of one run: y[i] = (float)(x[i] - zero) · scale, x uint8 (is_signed 0) or int8 (1). */
+void ek_dequantize_linear(const uint8_t *x, float *y, size_t n, float scale, int32_t zero, int is_signed);
+/** y[i] = table[x[i]] (256-entry byte table; AVX-512 VBMI vpermi2b, AVX2 vpshufb, NEON tbl). y may equal x. */
+void ek_lookup_u8(const uint8_t *x, uint8_t *y, size_t n, const uint8_t *table);
+
 /* ---- int8 GEMM ---------------------------------------------------------------------------------- */
 
 /** Bytes of a packed weight buffer (header + wsum + panels). */

@@ -42,7 +42,7 @@ public final class InferenceSession: @unchecked Sendable {
     /// Validates and optimises `graph`. Throws if it uses unsupported ops or is malformed.
     public init(graph: Graph, options: SessionOptions = SessionOptions()) throws(EdgeError) {
         try OpRegistry.checkSupported(graph)
-        let optimized = options.optimize ? try GraphOptimizer.optimize(graph) : graph
+        let optimized = options.optimize ? try GraphOptimizer.optimizeForExecution(graph) : graph
         self.graph = optimized
         self.options = options
         self.sortedNodes = try optimized.topologicallySorted()

@@ -13,6 +13,8 @@
 /// 5. `ActivationFusion`: Conv/ConvTranspose/Gemm/MatMul followed by Relu/Clip/… → the op
 ///    carries `activation` attributes and its kernel applies it in the store epilogue.
 /// 6. `removeDeadNodes`: nodes that do not reach a graph output are dropped.
+///
+/// `optimizeForExecution` adds `QLookupComposition` (never persisted).
 public enum GraphOptimizer {
     public static func optimize(_ graph: Graph) throws(EdgeError) -> Graph {
         var g = removeIdentities(graph)
@@ -23,6 +25,13 @@ public enum GraphOptimizer {
         g = try QDQDynamic.apply(g)
         g = try ActivationFusion.apply(g)
         return removeDeadNodes(g)
+    }
+
+    /// `optimize`, then the rewrites that only make sense for running the graph here and must not
+    /// be persisted (their nodes cannot be exported): `QLookupComposition`. `InferenceSession` uses
+    /// this; tools that save or export the optimized graph use `optimize`.
+    public static func optimizeForExecution(_ graph: Graph) throws(EdgeError) -> Graph {
+        try QLookupComposition.apply(try optimize(graph))
     }
 
     /// Value name → indices of the nodes that read it.

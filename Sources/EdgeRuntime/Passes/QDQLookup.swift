@@ -4,9 +4,8 @@
 ///
 /// with constant per-tensor 8-bit parameters, by one `QLookup` node reading x_q through a 256-entry
 /// table. The table is computed when the pass runs by running the original three nodes on the
-/// engine itself (an unoptimized session) for all 256 input values, so the lookup gives exactly
-/// what the unfused graph gives for every element (the float ops are element-wise and position
-/// independent). The DequantizeLinear stays for other readers (dead-node removal drops it otherwise).
+/// engine itself for all 256 input values (`LookupTable`), so the lookup gives exactly what the
+/// unfused graph gives for every element. The DequantizeLinear stays for other readers (dead-node removal drops it otherwise).
 ///
 /// The QLookup node keeps everything needed to write the triple back as standard ONNX (see
 /// `QLookupOp`): inputs [x_q, table, x_scale, x_zero, y_scale, y_zero, op's constant inputs…],
@@ -53,18 +52,7 @@ enum QDQLookup {
               (try? QuantParams.read(scale: xs, zero: xz, dtype: xz.dtype, channels: nil, what: "x")) != nil,
               (try? QuantParams.read(scale: ys, zero: yz, dtype: yz.dtype, channels: nil, what: "y")) != nil,
               op.inputs.dropFirst().allSatisfy({ $0.isEmpty || inits[$0] != nil }) else { return nil }
-        // The triple alone, on every input value, without optimization (so exactly the unfused kernels).
-        var tiny = Graph(name: "lookup")
-        tiny.inputs = [ValueInfo(name: dq.inputs[0], dtype: xz.dtype, shape: [.fixed(256)])]
-        for name in dq.inputs.dropFirst() + op.inputs.dropFirst() + q.inputs.dropFirst() where !name.isEmpty {
-            tiny.initializers[name] = inits[name]
-        }
-        tiny.nodes = [dq, op, q]
-        tiny.outputs = [ValueInfo(name: q.outputs[0], dtype: yz.dtype, shape: nil)]
-        let all = xz.dtype == .uint8 ? try? Tensor((0...255).map { UInt8($0) }, shape: [256])
-                                     : try? Tensor((0...255).map { Int8(truncatingIfNeeded: $0) }, shape: [256])
-        guard let all, let session = try? InferenceSession(graph: tiny, options: SessionOptions(threads: 1, optimize: false)),
-              let out = try? session.run([all]).first, out.dtype == yz.dtype, out.count == 256 else { return nil }
-        return out
+        return LookupTable.evaluate(nodes: [dq, op, q], input: dq.inputs[0], inputType: xz.dtype, output: q.outputs[0],
+                                    outputType: yz.dtype, initializers: inits)
     }
 }

@@ -40,6 +40,7 @@ int ekt_qgemm(int verbose);          /* both orientations, odd sizes, zero point
 int ekt_qgemm_threads(int verbose);  /* pools of 1..3 threads */
 int ekt_qgemm_extreme(int verbose);  /* K = 65536 with -128 × 255, K limit enforced */
 int ekt_quantize(int verbose);       /* quantization helpers, activation clamps */
+int ekt_qelementwise(int verbose);   /* QuantizeLinear, DequantizeLinear, the 256-entry byte lookup */
 int ekt_qconv(int verbose);          /* u8 im2col, int8 depthwise (3x3 s1/s2 fast path + generic) */
 int ekt_q4gemm(int verbose);         /* int4 weight-only GEMM */
 int ekt_qembed(int verbose);         /* int4 / int8 embedding rows */

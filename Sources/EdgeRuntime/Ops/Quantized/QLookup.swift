@@ -1,6 +1,9 @@
-/// Internal op written by `QDQLookup`: y[i] = table[byte of x[i]] for 8-bit x, the 256-entry
-/// 8-bit table (input 1, a constant) holding what DequantizeLinear → float op → QuantizeLinear
-/// gives for each of the 256 input values. Output dtype = the table's.
+import CEdgeKernels
+
+/// Internal op written by `QDQLookup`: y[i] = table[byte of x[i]] (`ek_lookup_u8`) for 8-bit x,
+/// the 256-entry 8-bit table (input 1, a constant) holding what DequantizeLinear → float op →
+/// QuantizeLinear gives for each of the 256 input values. Output dtype = the table's.
+/// `QLookupComposition` writes it with inputs [x, table] only (execution-time, never exported).
 ///
 /// Inputs 2…5 (x scale, x zero point, y scale, y zero point) and any further inputs (the float
 /// op's own constant inputs, e.g. Clip's min/max), plus the attribute `lookup_op` (the float op's
@@ -22,9 +25,7 @@ enum QLookupOp: OpDefinition {
         let t = UnsafePointer(table.storage.bytes.assumingMemoryBound(to: UInt8.self))
         return Prepared(outputTypes: [TensorType(table.dtype, x.shape)]) { io in
             withExtendedLifetime(table) {
-                let src = io.input(0).assumingMemoryBound(to: UInt8.self)
-                let dst = io.output(0).assumingMemoryBound(to: UInt8.self)
-                for i in 0..<n { dst[i] = t[Int(src[i])] }
+                ek_lookup_u8(io.input(0).assumingMemoryBound(to: UInt8.self), io.output(0).assumingMemoryBound(to: UInt8.self), n, t)
             }
         }
     }

@@ -1,3 +1,5 @@
+import CEdgeKernels
+
 /// How per-tensor or per-axis parameters map onto a tensor viewed as [outer, channels, inner]:
 /// element (o, c, i) uses parameter c (or parameter 0 when per-tensor: channels = 1).
 struct AxisLayout: Sendable {
@@ -84,24 +86,13 @@ enum QuantizeLinearOp: OpDefinition {
         }
     }
 
-    /// One run of elements sharing scale and zero point, written with float operations only so
-    /// the loop auto-vectorises (division, as the spec states; no trapping conversions):
-    /// - q = x / scale is first clamped to ±2²² (NaN → lo: comparisons with NaN are false);
-    /// - round-half-even by adding and subtracting 1.5·2²³ (exact below 2²², default rounding);
-    /// - + zero point (exact: small integers), clamp to [lo, hi];
-    /// - adding 1.5·2²³ again puts the integer in the low mantissa bits: its low byte is the
-    ///   uint8 / int8 (two's complement) result.
+    /// One run of elements sharing scale and zero point: `ek_quantize_linear` (the C kernels, bit-exact
+    /// across ISAs): q = x / scale (division, as the spec states) clamped to ±2²² (NaN → lo),
+    /// round-half-even, + zero point, clamp to [lo, hi]; the low byte is the uint8 / int8 result.
     @inline(__always)
     static func quantizeRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<UInt8>, _ n: Int,
                             _ scale: Float, _ zero: Float, _ lo: Float, _ hi: Float) {
-        let magic: Float = 12_582_912, limit: Float = 4_194_304
-        for i in 0..<n {
-            var q = x[i] / scale
-            q = q > -limit ? (q < limit ? q : limit) : -limit
-            var v = ((q + magic) - magic) + zero
-            v = v > lo ? (v < hi ? v : hi) : lo
-            y[i] = UInt8(truncatingIfNeeded: (v + magic).bitPattern)
-        }
+        ek_quantize_linear(x, y, n, scale, zero, lo, hi)
     }
 }
 
@@ -125,10 +116,10 @@ enum DequantizeLinearOp: OpDefinition {
                     switch dtype {
                     case .uint8:
                         let z = Int32(zp?.load(fromByteOffset: k, as: UInt8.self) ?? 0)
-                        dequantizeRow(io.input(0).assumingMemoryBound(to: UInt8.self) + p, y + p, layout.inner, s, z)
+                        ek_dequantize_linear(io.input(0).assumingMemoryBound(to: UInt8.self) + p, y + p, layout.inner, s, z, 0)
                     case .int8:
                         let z = Int32(zp?.load(fromByteOffset: k, as: Int8.self) ?? 0)
-                        dequantizeRow(io.input(0).assumingMemoryBound(to: Int8.self) + p, y + p, layout.inner, s, z)
+                        ek_dequantize_linear(io.input(0).assumingMemoryBound(to: UInt8.self) + p, y + p, layout.inner, s, z, 1)
                     default:
                         let z = Int64(zp?.load(fromByteOffset: 4 * k, as: Int32.self) ?? 0)
                         let src = io.input(0).assumingMemoryBound(to: Int32.self) + p
@@ -138,12 +129,6 @@ enum DequantizeLinearOp: OpDefinition {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    static func dequantizeRow<T: FixedWidthInteger>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
-                                                    _ scale: Float, _ zero: Int32) {
-        for i in 0..<n { y[i] = Float(Int32(x[i]) - zero) * scale }
     }
 }
 

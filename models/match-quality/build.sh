@@ -6,6 +6,7 @@
 # Usage: models/match-quality/build.sh   (BIN, WORK, SEED, THREADS may be overridden)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source models/family-lib.sh
 BIN=${BIN:-.build/release/edge-assistant}
 WORK=${WORK:-data/match}
 SEED=${SEED:-1}
@@ -56,39 +57,18 @@ for v in teacher student student-int8 student-int4; do
     b=$(stat -c %s "$f")
     j=$("$BIN" bench "$f" --input "features=$WORK/request/features.npy" --input "categorical=$WORK/request/categorical.npy" \
         --threads 1 --runs 2000 --warmup 50 --json)
-    get() { echo "$j" | sed -E "s/.*\"$1\": \"?([0-9.]+).*/\1/"; }
-    ROWS+=("$v|$a|$n|$va|$b|$(get macs)|$(get p50_ms)|$(get p99_ms)|$(get cpu_ms_per_run)")
+    ROWS+=("$(bench_row "$v" "$a" "$n" "$va" "$b" "$j")")
 done
 # Most accurate (test AUC) first, as the card contract asks.
 mapfile -t ROWS < <(printf '%s\n' "${ROWS[@]}" | sort -t'|' -k2,2 -r -g)
 
-{
-    echo '{ "family": "match-quality", "task": "recommendation", "metric": "AUC", "labels": [],'
-    echo '  "variants": ['
-    sep=""
-    for r in "${ROWS[@]}"; do
-        IFS='|' read -r v a n va b m p50 p99 cpu <<<"$r"
-        printf '%s    { "name": "%s", "file": "%s.edge", "technique": "%s", "accuracy": %s, "ndcg_at_10": %s, "bytes": %s, "macs": %s, "latency_ms_p50": %s, "latency_ms_p99": %s, "cpu_ms": %s }' \
-            "$sep" "$v" "$v" "${TECH[$v]}" "$a" "$n" "$b" "$m" "$p50" "$p99" "$cpu"
-        sep=$',\n'
-    done
-    printf '\n  ] }\n'
-} > "$OUT/card.json"
+write_card "$OUT/card.json" match-quality recommendation AUC '[]' ndcg_at_10
 
 TOTAL=$(( $(date +%s) - START ))
 {
-    echo "| variant | technique | test AUC | test NDCG@10 | val AUC | bytes | MACs / request | p50 ms | p99 ms | CPU ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
-    for r in "${ROWS[@]}"; do
-        IFS='|' read -r v a n va b m p50 p99 cpu <<<"$r"
-        printf '| %s | %s | %.4f | %.4f | %.4f | %s | %s | %.4f | %.4f | %.4f |\n' "$v" "${TECH[$v]}" "$a" "$n" "$va" "$b" "$m" "$p50" "$p99" "$cpu"
-    done
+    figures_table "test AUC" "test NDCG@10" "val AUC" request
     echo
     echo "int8 choice on val: static AUC $S, dynamic AUC $D → $INT8. Pipeline wall time: ${TOTAL} s ($(nproc) cores, $(uptime | sed -E 's/.*load average: //') load)."
 } > "$WORK/figures.md"
-# Replace the generated block of MODEL.md (between the figures markers) with the new table.
-awk -v f="$WORK/figures.md" '
-    /<!-- figures:begin -->/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
-    /<!-- figures:end -->/ { skip = 0 }
-    !skip' "$OUT/MODEL.md" > "$OUT/MODEL.md.tmp" && mv "$OUT/MODEL.md.tmp" "$OUT/MODEL.md"
+replace_figures "$OUT/MODEL.md" "$WORK/figures.md"
 cat "$WORK/figures.md"

@@ -43,7 +43,7 @@ replace_figures() {
 
 # bench_row VARIANT METRIC EXTRA VAL BYTES BENCH_JSON — one ROWS line from bench --json output.
 bench_row() {
-    local get
-    get() { echo "$6" | sed -E "s/.*\"$1\": \"?([0-9.]+).*/\1/"; }
-    echo "$1|$2|$3|$4|$5|$(get macs)|$(get p50_ms)|$(get p99_ms)|$(get cpu_ms_per_run)"
+    local json=$6 key out="$1|$2|$3|$4|$5"
+    for key in macs p50_ms p99_ms cpu_ms_per_run; do out+="|$(echo "$json" | sed -E "s/.*\"$key\": \"?([0-9.]+).*/\1/")"; done
+    echo "$out"
 }

@@ -4,7 +4,9 @@
 # (COCO mAP@0.5 and mAP@0.5:0.95 on the held-out test split) → latency/CPU per 128×128 frame →
 # card.json and the figures table of MODEL.md. Choices (int8 observer, prune ratio) are made on
 # val/, never on test/.
-# Usage: models/ar-landmarks/build.sh   (BIN, WORK, SEED, THREADS, COUNT may be overridden)
+# Usage: models/ar-landmarks/build.sh   (BIN, WORK, SEED, THREADS, COUNT may be overridden;
+#        FROM=student reuses WORK's data and teacher.edge — both deterministic for the seed and
+#        thread count, so the result equals a full run — and redoes the student onwards)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source models/family-lib.sh
@@ -18,24 +20,27 @@ START=$(date +%s)
 [ -x "$BIN" ] || { echo "build the CLI first: swift build -c release --product edge-assistant" >&2; exit 1; }
 stamp() { echo "[$(( $(date +%s) - START )) s, load $(cut -d' ' -f1-3 /proc/loadavg)] $*"; }
 
+COMMON=(--task detection --data "$WORK/train" --val "$WORK/val" --threads "$THREADS" --seed "$SEED"
+        --optimizer adamw --weight-decay 1e-4 --batch 32)
 # 1. Data: COUNT scenes at 128×128, train/val/test = 80/10/10 (disjoint random streams);
 #    32 train frames as int8 calibration samples / bench input (calibration/image_<k>.npy).
+if [ "${FROM:-}" != student ]; then
 "$BIN" data detection --out "$WORK" --seed "$SEED" --count "$COUNT" --size 128 --threads "$THREADS" --calibration 32
 stamp "data"
 
-COMMON=(--task detection --data "$WORK/train" --val "$WORK/val" --threads "$THREADS" --seed "$SEED"
-        --optimizer adamw --weight-decay 1e-4 --batch 32)
 # 2. Teacher: the MobileNet-style detector at width 1, depth 2.
 "$BIN" train "${COMMON[@]}" --arch detector --width 1 --depth 2 --epochs 10 --lr 4e-3 --warmup 50 -o "$WORK/teacher.edge"
 stamp "teacher"
-# 3. Student: width 0.5, depth 2 (≤ 1/3 of the teacher's MACs), distilled: soft focal on the
+fi
+# 3. Student: width 0.5, depth 1 (≤ 1/3 of the teacher's MACs), distilled: soft focal on the
 #    teacher's heatmap (α 0.5) + hard CenterNet focal, L1 to truth and teacher boxes (box-α 0.3).
-"$BIN" distill "${COMMON[@]}" --teacher "$WORK/teacher.edge" --student-arch detector --width 0.5 --depth 2 \
-    --alpha 0.5 --box-alpha 0.3 --epochs 14 --lr 5e-3 --warmup 50 -o "$WORK/student.edge"
+"$BIN" distill "${COMMON[@]}" --teacher "$WORK/teacher.edge" --student-arch detector --width 0.5 --depth 1 \
+    --alpha 0.5 --box-alpha 0.3 --epochs 20 --lr 5e-3 --warmup 50 -o "$WORK/student.edge"
 stamp "student"
 
 # 4. Compressed rungs of the student: static int8 (observer chosen on val/) and channel pruning
-#    (ratio chosen on val/: the largest that keeps val mAP@0.5 within 0.02 of the student).
+#    (ratio chosen on val/: the largest that keeps val mAP@0.5 within 0.02 of the student, else
+#    the smallest tried).
 map50() { "$BIN" eval "$1" --data "$2" --json | sed -E 's/.*"map_50": ([0-9.]+).*/\1/'; }
 map() { "$BIN" eval "$1" --data "$2" --json | sed -E 's/.*"map_50_95": ([0-9.]+).*/\1/'; }
 C=(--runs 20 --threads 1)

@@ -35,7 +35,7 @@ fi
 # 3. Student: width 0.5, depth 1 (≤ 1/3 of the teacher's MACs), distilled: soft focal on the
 #    teacher's heatmap (α 0.5) + hard CenterNet focal, L1 to truth and teacher boxes (box-α 0.3).
 "$BIN" distill "${COMMON[@]}" --teacher "$WORK/teacher.edge" --student-arch detector --width 0.5 --depth 1 \
-    --alpha 0.5 --box-alpha 0.3 --epochs 20 --lr 5e-3 --warmup 50 -o "$WORK/student.edge"
+    --alpha 0.5 --box-alpha 0.3 --epochs 36 --lr 5e-3 --warmup 50 -o "$WORK/student.edge"
 stamp "student"
 
 # 4. Compressed rungs of the student: static int8 (observer chosen on val/) and channel pruning

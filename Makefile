@@ -27,7 +27,7 @@ SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 SYSUSERS_DIR ?= /usr/lib/sysusers.d
 TMPFILES_DIR ?= /usr/lib/tmpfiles.d
 
-.PHONY: run test deps test-deps build proto clean install-check install uninstall models-deps speech-data models models-match models-speech
+.PHONY: run test deps test-deps build proto clean install-check install uninstall models-deps speech-data models models-match models-speech models-detection
 
 # The daemon in the foreground on ./run/edge-assistant.sock (state ./var, models ./models).
 # Try it from another shell: ./.build/release/edge-assistant query status
@@ -87,13 +87,18 @@ speech-data: models-deps build
 # The shipped model families, retrained from scratch (each family's build.sh: data, teacher,
 # student, compressed rungs, card.json and MODEL.md figures). Families join `models` as they land.
 MATCH_DATA := data/match
-models: models-match models-speech
+DETECTION_DATA := data/detection
+models: models-match models-speech models-detection
 
 models-match: build
 	BIN=$(BIN) WORK=$(MATCH_DATA) models/match-quality/build.sh
 
 models-speech: models-deps build
 	BIN=$(BIN) WORK=$(SPEECH_DATA) SEED=$(SPEECH_SEED) PER_WORD=$(SPEECH_PER_WORD) models/speech-commands/build.sh
+
+# ar-landmarks: rendered scenes → detector teacher → distilled student → int8 + pruned rungs.
+models-detection: build
+	BIN=$(BIN) WORK=$(DETECTION_DATA) models/ar-landmarks/build.sh
 
 # Regenerates Sources/EdgeONNX/Generated/onnx.pb.swift (needs protobuf-compiler and a built protoc-gen-swift).
 proto:

@@ -68,7 +68,7 @@ let package = Package(
         // architectures, distillation, fake-quant fine-tuning, export to a .edge Graph.
         .target(
             name: "EdgeTrain",
-            dependencies: ["EdgeRuntime", "CEdgeKernels"]
+            dependencies: ["EdgeRuntime", "CEdgeKernels", "EdgeVision"]
         ),
         // The daemon core: HTTP/1.1 + JSON over a Unix socket (SwiftNIO), limits, peer
         // credentials, model catalog and levels, metrics, systemd integration, config.

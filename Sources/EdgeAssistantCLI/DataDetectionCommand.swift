@@ -16,11 +16,16 @@ struct DataDetectionCommand: ParsableCommand {
     @Option(name: .long, help: "Total images over all splits.") var count: Int
     @Option(name: .long, help: "Image side in pixels (multiple of 4, 32...1024).") var size: Int = 128
     @Option(name: .long, help: "Rendering threads (output does not depend on it).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Also write the first K train images to DIR/calibration/image_<k>.npy ([1, 3, S, S]: int8 calibration, bench input).")
+    var calibration: Int = 0
 
     func validate() throws {
         guard count >= 3 else { throw ValidationError("--count must be at least 3 (one image per split)") }
         guard (32...1024).contains(size), size % 4 == 0 else { throw ValidationError("--size must be a multiple of 4 in 32...1024") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (0...DatasetSplit.sizes(total: count)[.train]!).contains(calibration) else {
+            throw ValidationError("--calibration must be between 0 and the train split's size")
+        }
     }
 
     func run() throws {
@@ -30,6 +35,7 @@ struct DataDetectionCommand: ParsableCommand {
         for split in DatasetSplit.allCases {
             try writer.write(split: split, count: sizes[split]!, directory: out)
         }
+        if calibration > 0 { try writer.writeCalibration(count: calibration, directory: out + "/calibration") }
         let seconds = Date().timeIntervalSince(start)
         print(String(format: "wrote %d images (train %d, val %d, test %d) to %@ in %.2f s (%.1f images/s)", count,
                      sizes[.train]!, sizes[.val]!, sizes[.test]!, out, seconds, Double(count) / seconds))

@@ -64,7 +64,8 @@ public enum DataLoading {
         var data = TrainingData(inputs: [x])
         switch expect.task {
         case "detection":
-            data.boxes = try boxes(try read(dir, "boxes.npy"), n: n, expect)
+            data.boxes = try boxLists(try read(dir, "boxes.npy"), count: n, classes: expect.classes,
+                                      width: expect.inputShapes[0][2], height: expect.inputShapes[0][1], classNames: expect.classNames)
         case "recommendation":
             let cat = try read(dir, "categorical.npy")
             guard expect.inputShapes.count == 2, cat.shape == [n] + expect.inputShapes[1] else {
@@ -103,12 +104,17 @@ public enum DataLoading {
         return data
     }
 
-    static func boxes(_ t: Tensor, n: Int, _ expect: Expectation) throws(EdgeError) -> [[GroundTruthBox]] {
+    /// Parses a `boxes.npy` tensor (float32 [n, M, 5], rows (class, x0, y0, x1, y1), class −1 =
+    /// padding) into per-sample box lists, rejecting non-finite values, unknown classes and boxes
+    /// that are empty or outside the `width × height` image (0.5 px tolerance). Training data must
+    /// hold every class (`requireEveryClass`); an evaluation split need not.
+    public static func boxLists(_ t: Tensor, count n: Int, classes: Int, width: Int, height: Int, classNames: [String] = [],
+                                requireEveryClass: Bool = true) throws(EdgeError) -> [[GroundTruthBox]] {
         guard t.dtype == .float32, t.shape.count == 3, t.shape[0] == n, t.shape[2] == 5 else {
             throw EdgeError(.invalidInput, "boxes.npy: \(t.dtype) \(t.shape), expected float32 [\(n), M, 5]")
         }
         let v = t.scalars(as: Float.self), m = t.shape[1]
-        let (h, w) = (Float(expect.inputShapes[0][1]), Float(expect.inputShapes[0][2]))
+        let (h, w) = (Float(height), Float(width))
         var out = [[GroundTruthBox]]()
         var seen = Set<Int>()
         for i in 0..<n {
@@ -117,8 +123,8 @@ public enum DataLoading {
                 let r = Array(v[((i * m + j) * 5)..<((i * m + j) * 5 + 5)])
                 guard r.allSatisfy(\.isFinite) else { throw EdgeError(.invalidInput, "boxes.npy: non-finite value in sample \(i) box \(j)") }
                 if r[0] == -1 { continue }
-                guard r[0] >= 0, r[0] < Float(expect.classes), r[0] == r[0].rounded() else {
-                    throw EdgeError(.invalidInput, "boxes.npy: class \(r[0]) of sample \(i) box \(j) is outside [0, \(expect.classes))")
+                guard r[0] >= 0, r[0] < Float(classes), r[0] == r[0].rounded() else {
+                    throw EdgeError(.invalidInput, "boxes.npy: class \(r[0]) of sample \(i) box \(j) is outside [0, \(classes))")
                 }
                 guard r[1] >= -0.5, r[2] >= -0.5, r[3] <= w + 0.5, r[4] <= h + 0.5, r[3] > r[1], r[4] > r[2] else {
                     throw EdgeError(.invalidInput, "boxes.npy: box \(Array(r[1...])) of sample \(i) is empty or outside the \(Int(w))×\(Int(h)) image")
@@ -128,8 +134,8 @@ public enum DataLoading {
             }
             out.append(list)
         }
-        if let empty = (0..<expect.classes).first(where: { !seen.contains($0) }) {
-            let name = empty < expect.classNames.count ? " (\(expect.classNames[empty]))" : ""
+        if requireEveryClass, let empty = (0..<classes).first(where: { !seen.contains($0) }) {
+            let name = empty < classNames.count ? " (\(classNames[empty]))" : ""
             throw EdgeError(.invalidInput, "boxes.npy: class \(empty)\(name) has no boxes")
         }
         return out

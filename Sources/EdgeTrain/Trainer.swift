@@ -12,6 +12,8 @@ public enum Objective: Sendable {
     case distillation(teacherLogits: TTensor, alpha: Float, temperature: Float)
     /// Binary form of `distillation` on a one-logit head against `targets` (recommendation).
     case binaryDistillation(teacherLogits: TTensor, alpha: Float, temperature: Float)
+    /// `detection` (L1 boxes) with the teacher's heatmap (and boxes) mixed in (`Losses.detection`).
+    case detectionDistillation(DetectionDistillation)
 }
 
 /// Training settings.
@@ -136,13 +138,14 @@ public final class Trainer: @unchecked Sendable {
         switch objective {
         case .distillation: return .classification(smoothing: 0)
         case .binaryDistillation: return .binary
+        case .detectionDistillation(let d): return .detection(classes: d.classes, boxWeight: 1, giou: false)
         default: return objective
         }
     }
 
     private var hasAccuracy: Bool {
         switch objective {
-        case .detection: false
+        case .detection, .detectionDistillation: false
         default: true
         }
     }
@@ -185,13 +188,10 @@ public final class Trainer: @unchecked Sendable {
             let l = Losses.binaryCrossEntropy(values[h], targets: try require(batch.targets, "binary targets"))
             return (l.loss, [h: l.grad])
         case .detection(let classes, let boxWeight, let giou):
-            let (hm, bx) = (try head("heatmap_logits"), try head("boxes"))
-            let size = network.graph.inputs[0].shape[1]
-            let t = DetectionTargetBuilder.build(try require(batch.boxes, "boxes"), classes: classes, size: size)
-            let focal = Losses.focal(values[hm], target: t.heatmap)
-            var box = giou ? Losses.boxGIoU(values[bx], target: t.boxes, mask: t.mask) : Losses.boxL1(values[bx], target: t.boxes, mask: t.mask)
-            for i in 0..<box.grad.count { box.grad.data[i] *= boxWeight }
-            return (focal.loss + boxWeight * box.loss, [hm: focal.grad, bx: box.grad])
+            return try detectionLoss(values, batch, classes: classes, boxWeight: boxWeight, giou: giou, teacher: nil)
+        case .detectionDistillation(let d):
+            let teacher = (heatmap: d.teacherHeatmap.rows(idx), boxes: d.teacherBoxes?.rows(idx), alpha: d.alpha, boxAlpha: d.boxAlpha)
+            return try detectionLoss(values, batch, classes: d.classes, boxWeight: 1, giou: false, teacher: teacher)
         case .distillation(let teacher, let alpha, let temperature):
             let h = try head("logits")
             let l = Losses.distillation(student: values[h], teacher: teacher.rows(idx), labels: try require(batch.labels, "labels"),
@@ -203,6 +203,16 @@ public final class Trainer: @unchecked Sendable {
                                               alpha: alpha, temperature: temperature)
             return (l.loss, [h: l.grad])
         }
+    }
+
+    /// `Losses.detection` on the heads "heatmap_logits" and "boxes" with targets from the batch's boxes.
+    private func detectionLoss(_ values: [TTensor], _ batch: TrainingData, classes: Int, boxWeight: Float, giou: Bool,
+                               teacher: (heatmap: TTensor, boxes: TTensor?, alpha: Float, boxAlpha: Float)?) throws(EdgeError) -> (Float, [Int: TTensor]) {
+        let (hm, bx) = (try head("heatmap_logits"), try head("boxes"))
+        let size = network.graph.inputs[0].shape[1]
+        let t = DetectionTargetBuilder.build(try require(batch.boxes, "boxes"), classes: classes, size: size)
+        let l = Losses.detection(heatLogits: values[hm], boxes: values[bx], targets: t, boxWeight: boxWeight, giou: giou, teacher: teacher)
+        return (l.loss, [hm: l.heat, bx: l.boxes])
     }
 
     private func countCorrect(_ values: [TTensor], _ batch: TrainingData) -> Int? {

@@ -1,4 +1,5 @@
 import EdgeRuntime
+import EdgeVision
 
 /// One ground-truth box in input pixels.
 public struct GroundTruthBox: Sendable, Equatable {
@@ -37,38 +38,26 @@ public struct TrainingData: Sendable {
     }
 }
 
-/// CenterNet-style targets of the stride-4 head from boxes.
+/// Targets of the stride-4 head for a batch of box lists: `EdgeVision.DetectionTargetEncoder`
+/// (the one encoder, shared with the decoder's cell geometry) run per image into `TTensor`s.
 public enum DetectionTargetBuilder {
-    /// Heatmap Gaussians with σ = 0.54·(box size in cells)/6 per axis (TTFNet), peak 1 at the
-    /// centre cell; ltrb distances in pixels from that cell's centre; mask 1 there.
-    public static func build(_ boxes: [[GroundTruthBox]], classes: Int, size: Int, stride: Int = 4) -> DetectionTargets {
-        let n = boxes.count, cells = size / stride, plane = cells * cells
-        var heat = TTensor(shape: [n, classes, cells, cells])
-        var ltrb = TTensor(shape: [n, 4, cells, cells])
+    public static func build(_ boxes: [[GroundTruthBox]], classes: Int, size: Int) -> DetectionTargets {
+        let encoder = DetectionTargetEncoder(imageSize: size, classCount: classes)
+        let n = boxes.count, plane = encoder.grid * encoder.grid
+        var heat = TTensor(shape: [n, classes, encoder.grid, encoder.grid])
+        var ltrb = TTensor(shape: [n, 4, encoder.grid, encoder.grid])
         var mask = [Float](repeating: 0, count: n * plane)
         for (i, list) in boxes.enumerated() {
-            for b in list {
-                let cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2
-                let gx = min(max(Int(cx / Float(stride)), 0), cells - 1), gy = min(max(Int(cy / Float(stride)), 0), cells - 1)
-                let sx = max(0.54 * (b.x1 - b.x0) / Float(stride) / 6, 0.3), sy = max(0.54 * (b.y1 - b.y0) / Float(stride) / 6, 0.3)
-                let base = (i * classes + b.label) * plane
-                for y in max(0, gy - Int(3 * sy) - 1)...min(cells - 1, gy + Int(3 * sy) + 1) {
-                    for x in max(0, gx - Int(3 * sx) - 1)...min(cells - 1, gx + Int(3 * sx) + 1) {
-                        let dx = Float(x - gx), dy = Float(y - gy)
-                        let v = (x == gx && y == gy) ? 1 : expf(-(dx * dx) / (2 * sx * sx) - (dy * dy) / (2 * sy * sy))
-                        heat.data[base + y * cells + x] = max(heat.data[base + y * cells + x], v)
+            let objects = list.map { (classIndex: $0.label, box: Box(minX: Double($0.x0), minY: Double($0.y0), maxX: Double($0.x1), maxY: Double($0.y1))) }
+            heat.data.withUnsafeMutableBufferPointer { h in
+                ltrb.data.withUnsafeMutableBufferPointer { b in
+                    mask.withUnsafeMutableBufferPointer { m in
+                        encoder.encode(objects, heatmap: h.baseAddress! + i * classes * plane, boxes: b.baseAddress! + i * 4 * plane,
+                                       mask: m.baseAddress! + i * plane)
                     }
                 }
-                let px = (Float(gx) + 0.5) * Float(stride), py = (Float(gy) + 0.5) * Float(stride)
-                let k = gy * cells + gx
-                for (c, v) in [px - b.x0, py - b.y0, b.x1 - px, b.y1 - py].enumerated() { ltrb.data[(i * 4 + c) * plane + k] = max(v, 0) }
-                mask[i * plane + k] = 1
             }
         }
         return DetectionTargets(heatmap: heat, boxes: ltrb, mask: mask)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

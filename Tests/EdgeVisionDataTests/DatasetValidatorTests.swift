@@ -49,9 +49,9 @@ final class DatasetValidatorTests: XCTestCase {
         // A missing split is reported, not skipped.
         XCTAssertTrue(validator.validate(directory: dir, splits: ["test"])[0].message.contains("cannot read"))
         XCTAssertTrue(validator.validate(directory: dir, splits: ["val"]).allSatisfy { $0.message.contains("has no boxes") })
-        try Npy.write(try Tensor(zeros: .float32, shape: [2, 1, 8, 8]), path: dir + "/val/mask.npy")
+        try Npy.write(try Tensor(zeros: .float32, shape: [2, 3, 32, 32]), path: dir + "/val/features.npy")
         let issues = validator.validate(directory: dir, splits: ["val"]).map(\.message)
-        XCTAssertTrue(issues.contains { $0.hasPrefix("mask.npy is not float32 [3, 1, 8, 8]") }, "\(issues)")
+        XCTAssertTrue(issues.contains { $0.hasPrefix("features.npy is not float32 [3, 3, 32, 32]") }, "\(issues)")
         try FileManager.default.removeItem(atPath: dir + "/val/boxes.npy")
         XCTAssertTrue(validator.validate(directory: dir, splits: ["val"]).contains { $0.message == "boxes.npy is missing" })
         try Data("{".utf8).write(to: URL(fileURLWithPath: dir + "/val/annotations.json"))

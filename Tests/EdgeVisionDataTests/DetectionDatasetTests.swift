@@ -51,17 +51,37 @@ final class DetectionDatasetTests: XCTestCase {
         let two = DetectionDatasetWriter(seed: 11, imageSize: 32, threads: 2)
         try one.write(split: .val, count: 5, directory: directory + "/a")
         try two.write(split: .val, count: 5, directory: directory + "/b")
-        for file in ["annotations.json", "images.npy", "heatmap.npy", "boxes.npy", "mask.npy", "images/000004.png"] {
+        for file in ["annotations.json", "features.npy", "boxes.npy", "images/000004.png"] {
             let a = try XCTUnwrap(FileManager.default.contents(atPath: "\(directory)/a/val/\(file)"))
             XCTAssertEqual(a, FileManager.default.contents(atPath: "\(directory)/b/val/\(file)"), file)
         }
-        // images.npy holds exactly the PNG pixels / 255.
-        let images = try Npy.read(path: directory + "/a/val/images.npy")
+        // features.npy holds exactly the PNG pixels / 255.
+        let images = try Npy.read(path: directory + "/a/val/features.npy")
         XCTAssertEqual(images.shape, [5, 3, 32, 32])
         let png = try PNGCodec.decode(Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/a/val/images/000004.png"))))
         let planes: [Float] = images.scalars()
         XCTAssertEqual(Array(planes[(4 * 3 * 1024)..<(5 * 3 * 1024)]), DetectionDatasetWriter.planar(png))
-        XCTAssertEqual(try Npy.read(path: directory + "/a/val/heatmap.npy").shape, [5, 5, 8, 8])
+    }
+
+    func testBoxListsMatchTheAnnotations() throws {
+        // boxes.npy is the trainer's layout: [N, 4, 5] rows (class, x0, y0, x1, y1), class −1 padding.
+        try DetectionDatasetWriter(seed: 5, imageSize: 64).write(split: .val, count: 12, directory: directory)
+        let boxes = try Npy.read(path: directory + "/val/boxes.npy")
+        XCTAssertEqual(boxes.shape, [12, SceneGenerator.maxObjects, 5])
+        let v: [Float] = boxes.scalars()
+        let a = try DetectionAnnotations.read(path: directory + "/val/annotations.json")
+        var rows: [[Float]] = []
+        for i in 0..<12 {
+            for k in 0..<SceneGenerator.maxObjects {
+                let r = Array(v[(i * 4 + k) * 5..<(i * 4 + k) * 5 + 5])
+                if r[0] == -1 { XCTAssertEqual(r, [-1, 0, 0, 0, 0]) } else { rows.append([Float(i)] + r) }
+            }
+        }
+        let expected = a.annotations.map { an -> [Float] in
+            [Float(an.imageID), Float(an.categoryID - 1), Float(an.bbox[0]), Float(an.bbox[1]), Float(an.bbox[0] + an.bbox[2]), Float(an.bbox[1] + an.bbox[3])]
+        }
+        XCTAssertFalse(expected.isEmpty)
+        XCTAssertEqual(rows, expected)
     }
 
     func testGroundTruthScoresPerfectMAP() throws {

@@ -6,15 +6,14 @@
 # Usage: models/match-quality/build.sh   (BIN, WORK, SEED, THREADS may be overridden)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source models/family-lib.sh
 BIN=${BIN:-.build/release/edge-assistant}
 WORK=${WORK:-data/match}
 SEED=${SEED:-1}
 THREADS=${THREADS:-2}
 OUT=models/match-quality
-BENCH_RUNS=${BENCH_RUNS:-2000}
 REQUEST=16            # rows per rank request: latency, CPU-ms and MACs are per request
 START=$(date +%s)
-source models/family-lib.sh
 [ -x "$BIN" ] || { echo "build the CLI first: swift build -c release --product edge-assistant" >&2; exit 1; }
 
 # 1. Data: 2000 players, 40 000 matches; train/ = first 80% by time, test/ = last 20%.
@@ -51,26 +50,23 @@ cp "$WORK/student-int8-$INT8.edge" "$OUT/student-int8.edge"
 cp "$WORK/student-int4.edge" "$OUT/student-int4.edge"
 declare -A TECH=([teacher]=float [student]="distilled float" [student-int8]="int8 $INT8 (per-channel weights)"
                  [student-int4]="int4 weights, group 32")
-declare -A NDCG VAL
 ROWS=()
 for v in teacher student student-int8 student-int4; do
     f="$OUT/$v.edge"
-    a=$(auc "$f" "$WORK/test"); NDCG[$v]=$(ndcg "$f" "$WORK/test"); VAL[$v]=$(auc "$f" "$WORK/val")
-    IFS='|' read -r b m p50 p99 cpu < <(bench_fields "$f" --input "features=$WORK/request/features.npy" \
-        --input "categorical=$WORK/request/categorical.npy")
-    ROWS+=("$v|${TECH[$v]}|$a|$b|$m|$p50|$p99|$cpu|\"ndcg_at_10\": ${NDCG[$v]}")
+    a=$(auc "$f" "$WORK/test"); n=$(ndcg "$f" "$WORK/test"); va=$(auc "$f" "$WORK/val")
+    b=$(stat -c %s "$f")
+    j=$("$BIN" bench "$f" --input "features=$WORK/request/features.npy" --input "categorical=$WORK/request/categorical.npy" \
+        --threads 1 --runs 2000 --warmup 50 --json)
+    ROWS+=("$(bench_row "$v" "$a" "$n" "$va" "$b" "$j")")
 done
-mapfile -t ROWS < <(sort_rows "${ROWS[@]}")
-printf '%s\n' "${ROWS[@]}" | write_card "$OUT/card.json" match-quality recommendation AUC '[]'
+# Most accurate (test AUC) first, as the card contract asks.
+mapfile -t ROWS < <(printf '%s\n' "${ROWS[@]}" | sort -t'|' -k2,2 -r -g)
+
+write_card "$OUT/card.json" match-quality recommendation AUC '[]' ndcg_at_10
 
 TOTAL=$(( $(date +%s) - START ))
 {
-    echo "| variant | technique | test AUC | test NDCG@10 | val AUC | bytes | MACs / request | p50 ms | p99 ms | CPU ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
-    for r in "${ROWS[@]}"; do
-        IFS='|' read -r v tech a b m p50 p99 cpu _ <<<"$r"
-        printf '| %s | %s | %.4f | %.4f | %.4f | %s | %s | %.4f | %.4f | %.4f |\n' "$v" "$tech" "$a" "${NDCG[$v]}" "${VAL[$v]}" "$b" "$m" "$p50" "$p99" "$cpu"
-    done
+    figures_table "test AUC" "test NDCG@10" "val AUC" request
     echo
     echo "int8 choice on val: static AUC $S, dynamic AUC $D → $INT8. Pipeline wall time: ${TOTAL} s ($(nproc) cores, $(uptime | sed -E 's/.*load average: //') load)."
 } > "$WORK/figures.md"

@@ -29,11 +29,11 @@ public enum DatasetSplit: String, CaseIterable, Sendable {
 /// ```
 /// DIR/<split>/images/000000.png …   rendered scenes
 /// DIR/<split>/annotations.json       COCO-style boxes
-/// DIR/<split>/images.npy             float32 [N, 3, S, S]  RGB / 255
-/// DIR/<split>/heatmap.npy            float32 [N, 5, S/4, S/4]
-/// DIR/<split>/boxes.npy              float32 [N, 4, S/4, S/4]
-/// DIR/<split>/mask.npy               float32 [N, 1, S/4, S/4]
+/// DIR/<split>/features.npy           float32 [N, 3, S, S]  RGB / 255 (the detector's `image`)
+/// DIR/<split>/boxes.npy              float32 [N, M, 5]     (class, x0, y0, x1, y1), class −1 = padding
 /// ```
+/// `features.npy` + `boxes.npy` are `edge-assistant train --task detection`'s layout
+/// (docs/TRAINING.md), so a split trains as it is; M = `SceneGenerator.maxObjects`.
 public struct DetectionDatasetWriter: Sendable {
     public var seed: UInt64
     public var imageSize: Int
@@ -59,12 +59,9 @@ public struct DetectionDatasetWriter: Sendable {
         do { try FileManager.default.createDirectory(atPath: dir + "/images", withIntermediateDirectories: true) } catch {
             throw EdgeError(.io, "cannot create \(dir)/images: \(error.localizedDescription)")
         }
-        let s = imageSize, g = imageSize / DetectionHead.stride, classes = LandmarkClass.allCases.count
-        let images = try NpyStreamWriter(path: dir + "/images.npy", dtype: .float32, shape: [count, 3, s, s])
-        let heatmap = try NpyStreamWriter(path: dir + "/heatmap.npy", dtype: .float32, shape: [count, classes, g, g])
-        let boxes = try NpyStreamWriter(path: dir + "/boxes.npy", dtype: .float32, shape: [count, 4, g, g])
-        let mask = try NpyStreamWriter(path: dir + "/mask.npy", dtype: .float32, shape: [count, 1, g, g])
-        let encoder = TargetEncoder(imageSize: s)
+        let s = imageSize, m = SceneGenerator.maxObjects
+        let features = try NpyStreamWriter(path: dir + "/features.npy", dtype: .float32, shape: [count, 3, s, s])
+        let boxes = try NpyStreamWriter(path: dir + "/boxes.npy", dtype: .float32, shape: [count, m, 5])
         var annotations = DetectionAnnotations(
             info: .init(generator: "edge-assistant data detection", version: Self.version, seed: seed, split: split.rawValue, imageSize: s),
             images: [], categories: DetectionAnnotations.landmarkCategories, annotations: [])
@@ -84,25 +81,39 @@ public struct DetectionDatasetWriter: Sendable {
                                                          bbox: [b.x, b.y, b.width, b.height], area: b.area, iscrowd: 0,
                                                          visibleFraction: (object.visibleFraction * 1000).rounded() / 1000))
                 }
-                try images.append(Self.planar(item.scene.image))
-                var heat = [Float](repeating: 0, count: classes * g * g)
-                var box = [Float](repeating: 0, count: 4 * g * g)
-                var cells = [Float](repeating: 0, count: g * g)
-                heat.withUnsafeMutableBufferPointer { h in
-                    box.withUnsafeMutableBufferPointer { b in
-                        cells.withUnsafeMutableBufferPointer { m in
-                            encoder.encode(item.scene.objects.map { ($0.landmark.rawValue, $0.box) },
-                                           heatmap: h.baseAddress!, boxes: b.baseAddress!, mask: m.baseAddress!)
-                        }
-                    }
-                }
-                try heatmap.append(heat)
-                try boxes.append(box)
-                try mask.append(cells)
+                try features.append(Self.planar(item.scene.image))
+                try boxes.append(Self.boxRows(item.scene.objects, capacity: m))
             }
         }
-        for writer in [images, heatmap, boxes, mask] { try writer.finish() }
+        for writer in [features, boxes] { try writer.finish() }
         try annotations.write(path: dir + "/annotations.json")
+    }
+
+    /// Writes the first `count` images of the train split as `directory/image_<k>.npy`, float32
+    /// [1, 3, S, S] each: int8 calibration samples named after the detector's input (`compress
+    /// --calibration`) and single frames for `bench --input image=…`. Re-rendered from the seed,
+    /// so they equal rows 0..<count of `train/features.npy`.
+    public func writeCalibration(count: Int, directory: String) throws(EdgeError) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw EdgeError(.io, "cannot create \(directory): \(error.localizedDescription)")
+        }
+        for k in 0..<count {
+            let image = Self.planar(scene(split: .train, index: k).image)
+            try Npy.write(try Tensor(image, shape: [1, 3, imageSize, imageSize]), path: "\(directory)/image_\(k).npy")
+        }
+    }
+
+    /// One image's box list: `capacity` rows of (class, x0, y0, x1, y1) in pixels, unused rows
+    /// (class −1, 0, 0, 0, 0).
+    public static func boxRows(_ objects: [SceneObject], capacity: Int) -> [Float] {
+        precondition(objects.count <= capacity, "more objects than box rows")
+        var rows = [Float](repeating: 0, count: capacity * 5)
+        for k in 0..<capacity {
+            guard k < objects.count else { rows[k * 5] = -1; continue }
+            let b = objects[k].box
+            rows.replaceSubrange(k * 5..<k * 5 + 5, with: [Float(objects[k].landmark.rawValue), Float(b.x), Float(b.y), Float(b.maxX), Float(b.maxY)])
+        }
+        return rows
     }
 
     /// RGB bytes → planar float32 `[3, S, S]` in [0, 1] (exactly PNG byte / 255).

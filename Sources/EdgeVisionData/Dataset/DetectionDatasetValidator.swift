@@ -71,10 +71,10 @@ public struct DetectionDatasetValidator: Sendable {
         return issues
     }
 
-    /// The four `.npy` files must exist with exactly the shapes the annotations imply.
+    /// `features.npy` and `boxes.npy` must exist with exactly the shapes the annotations imply.
     func validateTensors(directory: String, split: String, annotations a: DetectionAnnotations) -> [DatasetIssue] {
-        let n = a.images.count, s = a.info.imageSize, g = s / DetectionHead.stride, c = classNames.count
-        let expected: [(String, [Int])] = [("images", [n, 3, s, s]), ("heatmap", [n, c, g, g]), ("boxes", [n, 4, g, g]), ("mask", [n, 1, g, g])]
+        let n = a.images.count, s = a.info.imageSize
+        let expected: [(String, [Int])] = [("features", [n, 3, s, s]), ("boxes", [n, SceneGenerator.maxObjects, 5])]
         return expected.compactMap { name, shape in
             let path = "\(directory)/\(name).npy"
             let header = Npy.header(dtype: .float32, shape: shape)

@@ -21,6 +21,8 @@ public struct SceneGenerator: Sendable {
     public var maxObjectFraction: Double = 0.5
     /// Annotate only landmarks at least this visible (occluders are sized to stay above it).
     public var minVisibleFraction: Double = 0.3
+    /// Most landmarks one scene holds (the row count of a split's `boxes.npy`).
+    public static let maxObjects = 4
 
     public init(size: Int) {
         precondition(size >= 32, "scenes need at least 32 pixels")
@@ -35,7 +37,7 @@ public struct SceneGenerator: Sendable {
             Distractors.paint(&scene, centre: Point(rng.uniform(0, s), rng.uniform(0, s)), size: rng.logUniform(8, s * 0.35),
                               road: layout.road, rng: &rng)
         }
-        let count = rng.pick([0, 1, 1, 1, 2, 2, 2, 3, 3, 4])
+        let count = rng.pick([0, 1, 1, 1, 2, 2, 2, 3, 3, Self.maxObjects])
         var taken: [Box] = []
         var hasCrosswalk = false
         for _ in 0..<count {

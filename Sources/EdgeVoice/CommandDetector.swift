@@ -13,15 +13,15 @@ public struct CommandDetector: Sendable {
     /// detection, so thresholds are high. Other models should be re-tuned (`--detector`).
     public struct Options: Sendable {
         /// Hops averaged (a decision needs this many model runs in the current segment).
-        public var smoothingHops = 3
+        public var smoothingHops = 5
         /// Threshold for labels without their own entry in `thresholds`.
-        public var defaultThreshold: Float = 0.97
+        public var defaultThreshold: Float = 0.87
         /// Per-command thresholds by label.
         public var thresholds: [String: Float] = Self.tunedThresholds
-        /// The student's tuned per-command thresholds (`yes` uses `defaultThreshold`).
+        /// The student's tuned per-command thresholds.
         public static let tunedThresholds: [String: Float] = [
-            "down": 0.94, "go": 0.91, "left": 0.89, "no": 0.96, "off": 0.77,
-            "on": 0.89, "right": 0.96, "stop": 0.95, "up": 0.77,
+            "down": 0.77, "go": 0.83, "left": 0.73, "no": 0.86, "off": 0.72,
+            "on": 0.85, "right": 0.73, "stop": 0.91, "up": 0.80, "yes": 0.93,
         ]
         /// After an event, no other event for this long (ms of audio).
         public var refractoryMs = 1_000

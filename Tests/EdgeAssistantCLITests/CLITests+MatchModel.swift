@@ -45,10 +45,14 @@ extension CLITests {
                       outputs: [ValueInfo(name: "y", dtype: .float32, shape: [.fixed(1), .fixed(15)])],
                       nodes: [Node(name: "r", op: "Relu", inputs: ["x"], outputs: ["y"])])
         try ModelFile.write(Model(graph: g, metadata: ModelMetadata(name: "id")), to: notRanker)
+        // No task in its metadata: eval cannot pick a metric and says how to choose one.
         var r = try cli(["eval", notRanker, "--data", "\(d)/test"])
         XCTAssertNotEqual(r.0, 0)
+        XCTAssertTrue(r.2.contains("cannot evaluate task 'generic'"), r.2)
+        r = try cli(["eval", notRanker, "--data", "\(d)/test", "--task", "recommendation"])
+        XCTAssertNotEqual(r.0, 0)
         XCTAssertTrue(r.2.contains("not a match ranker"), r.2)
-        r = try cli(["eval", notRanker, "--data", "\(d)/missing"])
+        r = try cli(["eval", notRanker, "--data", "\(d)/missing", "--task", "recommendation"])
         XCTAssertNotEqual(r.0, 0)
         XCTAssertTrue(r.2.contains("missing"), r.2)
         r = try cli(["data", "match-prep", "--data", d, "--val-fraction", "0.9"])

@@ -3,11 +3,12 @@ import XCTest
 
 final class CommandDetectorTests: XCTestCase {
     let labels = ["_silence_", "_unknown_", "yes", "no"]
-    /// The mechanics under test with one plain threshold (0.7), not the tuned defaults.
+    /// The mechanics under test with one plain threshold (0.7) over 3 hops, not the tuned defaults.
     var plain: CommandDetector.Options {
         var o = CommandDetector.Options()
         o.defaultThreshold = 0.7
         o.thresholds = [:]
+        o.smoothingHops = 3
         return o
     }
 

@@ -5,7 +5,9 @@
 # CPU per 1 s window → card.json and the figures table of MODEL.md. Choices between candidate
 # rungs are made on val/, never on test/.
 # Usage: models/speech-commands/build.sh   (BIN, WORK, SEED, THREADS, PER_WORD may be overridden;
-#        KEEP_DATA=1 reuses an existing WORK data set made with the same seed)
+#        KEEP_DATA=1 reuses an existing WORK data set made with the same seed; FROM=rungs also
+#        reuses WORK's teacher.edge, student.edge and student-ck/ — deterministic for the seed and
+#        thread count — and redoes only the compressed rungs, evaluation and card)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-.build/release/edge-assistant}
@@ -20,7 +22,7 @@ source models/family-lib.sh
 
 # 1. Data: 12 classes × PER_WORD espeak-ng clips split by speaker variant 80/10/10, plus the
 #    flite clips of test_engine/ (docs/SPEECH_DATA.md). Calibration batches come from train/.
-if [ "${KEEP_DATA:-0}" = 1 ] && [ -f "$WORK/dataset.json" ]; then
+if [ "${FROM:-}" = rungs ] || { [ "${KEEP_DATA:-0}" = 1 ] && [ -f "$WORK/dataset.json" ]; }; then
     "$BIN" data check-speech "$WORK"
 else
     "$BIN" data speech --out "$WORK" --seed "$SEED" --per-word "$PER_WORD"
@@ -30,12 +32,14 @@ fi
 
 COMMON=(--task speech --data "$WORK/train" --val "$WORK/val" --threads "$THREADS" --seed "$SEED"
         --optimizer adamw --weight-decay 1e-4 --batch 32 --label-smoothing 0.1)
+if [ "${FROM:-}" != rungs ]; then
 # 2. Teacher: DS-CNN, 120 channels, 4 depthwise-separable blocks.
 "$BIN" train "${COMMON[@]}" --arch ds-cnn --width 120 --depth 4 --epochs 16 --lr 2e-3 --warmup 200 -o "$WORK/teacher.edge"
 # 3. Student: DS-CNN, 64 channels, 4 blocks (under 1/3 of the teacher's MACs), distilled; its
 #    checkpoint is kept for the pruning fine-tune.
 "$BIN" distill "${COMMON[@]}" --teacher "$WORK/teacher.edge" --student-arch ds-cnn --width 64 --depth 4 \
     --alpha 0.7 --temperature 4 --epochs 20 --lr 3e-3 --warmup 200 --checkpoint-dir "$WORK/student-ck" -o "$WORK/student.edge"
+fi
 
 # 4. Compressed rungs of the student. int8: static, per-channel weights, the activation observer
 #    chosen on val/. Pruned: 50% of every dense conv / linear weight zeroed by magnitude and the

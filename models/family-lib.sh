@@ -47,3 +47,12 @@ bench_row() {
     for key in macs p50_ms p99_ms cpu_ms_per_run; do out+="|$(echo "$json" | sed -E "s/.*\"$key\": \"?([0-9.]+).*/\1/")"; done
     echo "$out"
 }
+
+# ship OUT WORK VARIANT=FILE… — copies each chosen rung from WORK into the family directory OUT
+# as VARIANT.edge.
+ship() {
+    local out=$1 work=$2 pair
+    shift 2
+    mkdir -p "$out"
+    for pair in "$@"; do cp "$work/${pair#*=}" "$out/${pair%%=*}.edge"; done
+}

@@ -62,11 +62,8 @@ PRUNE=${PRUNE:-0.1}
 stamp "rungs (int8 $BEST, prune $PRUNE)"
 
 # 5. Ship: copy the rungs, evaluate on test/, measure each on one 128×128 frame.
-mkdir -p "$OUT"
-cp "$WORK/teacher.edge" "$OUT/teacher.edge"
-cp "$WORK/student.edge" "$OUT/student.edge"
-cp "$WORK/student-int8-$BEST.edge" "$OUT/student-int8.edge"
-cp "$WORK/student-pruned-$PRUNE.edge" "$OUT/student-pruned.edge"
+ship "$OUT" "$WORK" teacher=teacher.edge student=student.edge student-int8="student-int8-$BEST.edge" \
+    student-pruned="student-pruned-$PRUNE.edge"
 declare -A TECH=([teacher]=float [student]="distilled float" [student-int8]="int8 static, $BEST observer (per-channel weights)"
                  [student-pruned]="channel-prune $PRUNE (l1)")
 ROWS=()

@@ -43,11 +43,8 @@ if awk -v s="$S" -v d="$D" 'BEGIN { exit !(s >= d) }'; then INT8=static; else IN
 echo "int8 on val: static AUC $S, dynamic AUC $D → $INT8"
 
 # 5. Ship: copy the rungs, evaluate on test/, measure each on one rank request.
-mkdir -p "$OUT"
-cp "$WORK/teacher.edge" "$OUT/teacher.edge"
-cp "$WORK/student.edge" "$OUT/student.edge"
-cp "$WORK/student-int8-$INT8.edge" "$OUT/student-int8.edge"
-cp "$WORK/student-int4.edge" "$OUT/student-int4.edge"
+ship "$OUT" "$WORK" teacher=teacher.edge student=student.edge student-int8="student-int8-$INT8.edge" \
+    student-int4=student-int4.edge
 declare -A TECH=([teacher]=float [student]="distilled float" [student-int8]="int8 $INT8 (per-channel weights)"
                  [student-int4]="int4 weights, group 32")
 ROWS=()

@@ -61,11 +61,8 @@ done
 
 # 5. Ship: copy the rungs, evaluate on test/ (held-out voices) and test_engine/ (held-out TTS
 #    engine), measure each on one 1 s window.
-mkdir -p "$OUT"
-cp "$WORK/teacher.edge" "$OUT/teacher.edge"
-cp "$WORK/student.edge" "$OUT/student.edge"
-cp "$WORK/student-int8-$BEST.edge" "$OUT/student-int8.edge"
-cp "$WORK/student-pruned.edge" "$OUT/student-pruned.edge"
+ship "$OUT" "$WORK" teacher=teacher.edge student=student.edge student-int8="student-int8-$BEST.edge" \
+    student-pruned=student-pruned.edge
 declare -A TECH=([teacher]=float [student]="distilled float" [student-int8]="int8 static, $BEST observer (per-channel weights)"
                  [student-pruned]="50% magnitude pruning, fine-tuned (sparse kernels)")
 ROWS=()

@@ -25,6 +25,28 @@ final class LetterboxTests: XCTestCase {
         XCTAssertEqual(clipped, Box(minX: 0, minY: 0, maxX: 300, maxY: 701))
     }
 
+    /// A narrower image at the model's height is only padded (scale 1): pixels copied, the
+    /// left and right bands grey.
+    func testUnscaledImageIsCopiedAndPadded() throws {
+        let image = TestImages.ramp(width: 12, height: 16)
+        let lb = Letterbox(sourceWidth: 12, sourceHeight: 16, targetWidth: 16, targetHeight: 16)
+        XCTAssertEqual([lb.resizedWidth, lb.resizedHeight, lb.padLeft, lb.padTop], [12, 16, 2, 0])
+        let v: [Float] = try lb.tensor(from: image).scalars()
+        for y in 0..<16 {
+            for x in 0..<16 {
+                for c in 0..<3 {
+                    let got = v[c * 256 + y * 16 + x]
+                    if x < 2 || x >= 14 {
+                        XCTAssertEqual(got, Letterbox.padValue, "padding at (\(x), \(y))")
+                    } else {
+                        let p = image[x - 2, y], byte = [p.r, p.g, p.b][c]
+                        XCTAssertEqual(got, Float(byte) / 255, accuracy: 1e-6, "pixel at (\(x), \(y)) channel \(c)")
+                    }
+                }
+            }
+        }
+    }
+
     func testIdentityResizeIsExact() throws {
         let image = TestImages.ramp(width: 16, height: 16)
         let t = try Letterbox(sourceWidth: 16, sourceHeight: 16, targetWidth: 16, targetHeight: 16).tensor(from: image)

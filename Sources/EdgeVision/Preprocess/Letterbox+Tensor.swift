@@ -18,6 +18,10 @@ extension Letterbox {
         precondition(image.width == sourceWidth && image.height == sourceHeight, "image size differs from the letterbox source size")
         let plane = targetWidth * targetHeight
         output.update(repeating: Letterbox.padValue, count: plane * 3)
+        if resizedWidth == sourceWidth && resizedHeight == sourceHeight {
+            fillUnscaled(from: image, into: output, plane: plane)
+            return
+        }
         let horizontal = ResampleWeights(inputSize: sourceWidth, outputSize: resizedWidth)
         let vertical = ResampleWeights(inputSize: sourceHeight, outputSize: resizedHeight)
         // rows[y][x][c]: every source row resampled to resizedWidth, still 0…255.
@@ -61,6 +65,25 @@ extension Letterbox {
                     output[outRow + ox] = min(max(r * toUnit, 0), 1)
                     output[plane + outRow + ox] = min(max(g * toUnit, 0), 1)
                     output[2 * plane + outRow + ox] = min(max(b * toUnit, 0), 1)
+                }
+            }
+        }
+    }
+
+    /// The image already has the model's size (or only needs padding): at scale 1 the bilinear
+    /// taps are exactly (1, 0), so the resampled value is the pixel itself and this copy gives
+    /// the same floats as the two passes above, at a fraction of the cost (the daemon's common
+    /// case: clients send frames at the model's input size).
+    private func fillUnscaled(from image: RGBImage, into output: UnsafeMutablePointer<Float>, plane: Int) {
+        let toUnit: Float = 1 / 255
+        image.pixels.withUnsafeBufferPointer { src in
+            for y in 0..<sourceHeight {
+                let outRow = (padTop + y) * targetWidth + padLeft, srcRow = y * sourceWidth * 3
+                for x in 0..<sourceWidth {
+                    let p = srcRow + x * 3
+                    output[outRow + x] = Float(src[p]) * toUnit
+                    output[plane + outRow + x] = Float(src[p + 1]) * toUnit
+                    output[2 * plane + outRow + x] = Float(src[p + 2]) * toUnit
                 }
             }
         }

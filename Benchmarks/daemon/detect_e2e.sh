@@ -11,14 +11,9 @@ cd "$(dirname "$0")/../.."
 IMAGE=${1:?usage: detect_e2e.sh IMAGE.png [variant] [seconds]}
 VARIANT=${2:-student}
 SECONDS_RUN=${3:-10}
-BIN=${BIN:-.build/release/edge-assistant}
 FAMILY=ar-landmarks
-DIR=$(mktemp -d /tmp/edge-detect.XXXXXX)
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
-cc -O2 -pthread -o "$DIR/loadgen" Benchmarks/daemon/loadgen.c
-taskset -c 0 "$BIN" serve --socket "$DIR/d.sock" --state-dir "$DIR/var" --models models 2>"$DIR/log" &
-PID=$!
-for _ in $(seq 100); do [ -S "$DIR/d.sock" ] && break; sleep 0.1; done
+source Benchmarks/daemon/lib.sh
+start_daemon taskset -c 0
 curl -sS --unix-socket "$DIR/d.sock" -X PUT "http://localhost/v1/models/$FAMILY/level" \
     -H 'Content-Type: application/json' --data "{\"level\": \"$VARIANT\"}" > /dev/null
 echo "one detection answer: $(curl -sS --unix-socket "$DIR/d.sock" -X POST http://localhost/v1/vision/detect \

@@ -11,13 +11,8 @@ cd "$(dirname "$0")/../.."
 FRAME=${1:?usage: overload.sh FRAME.rgb [duration_s] [connections]}
 DURATION=${2:-300}
 CONNS=${3:-32}
-BIN=${BIN:-.build/release/edge-assistant}
-DIR=$(mktemp -d /tmp/edge-overload.XXXXXX)
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
-cc -O2 -pthread -o "$DIR/loadgen" Benchmarks/daemon/loadgen.c
-"$BIN" serve --socket "$DIR/d.sock" --state-dir "$DIR/var" --models models 2>"$DIR/log" &
-PID=$!
-for _ in $(seq 100); do [ -S "$DIR/d.sock" ] && break; sleep 0.1; done
+source Benchmarks/daemon/lib.sh
+start_daemon
 ROUTE="/v1/vision/detect?format=rgb24&width=128&height=128"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
 

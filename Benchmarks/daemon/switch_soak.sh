@@ -9,14 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SWITCHES=${1:-1000}
 CONNS=${2:-4}
-BIN=${BIN:-.build/release/edge-assistant}
 FAMILY=match-quality
-DIR=$(mktemp -d /tmp/edge-soak.XXXXXX)
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
-cc -O2 -pthread -o "$DIR/loadgen" Benchmarks/daemon/loadgen.c
-"$BIN" serve --socket "$DIR/d.sock" --state-dir "$DIR/var" --models models 2>"$DIR/log" &
-PID=$!
-for _ in $(seq 100); do [ -S "$DIR/d.sock" ] && break; sleep 0.1; done
+source Benchmarks/daemon/lib.sh
+start_daemon
 api() { curl -sS --unix-socket "$DIR/d.sock" -o /dev/null -w '%{http_code}' -X "$1" "http://localhost$2" \
             -H 'Content-Type: application/json' --data "$3"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }

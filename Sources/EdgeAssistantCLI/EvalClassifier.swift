@@ -6,10 +6,10 @@ import Foundation
 /// compared with `labels.npy`. Reports top-1 accuracy and recall per class.
 enum EvalClassifier {
     struct Result: Equatable {
-        var rows: Int
-        var correct: Int
         /// [true class][predicted class] counts.
         var confusion: [[Int]]
+        var rows: Int { confusion.reduce(0) { $0 + $1.reduce(0, +) } }
+        var correct: Int { confusion.indices.reduce(0) { $0 + confusion[$1][$1] } }
         var accuracy: Double { rows == 0 ? 0 : Double(correct) / Double(rows) }
         /// Recall of class `c` (nil when the split has no sample of it).
         func recall(_ c: Int) -> Double? {
@@ -59,16 +59,14 @@ enum EvalClassifier {
                 throw EdgeError(.invalidModel, "\(output.name) has \(logits.count) values for \(end - start) rows")
             }
             let classes = logits.count / (end - start)
-            if result == nil { result = Result(rows: 0, correct: 0, confusion: Array(repeating: Array(repeating: 0, count: classes), count: classes)) }
+            if result == nil { result = Result(confusion: Array(repeating: Array(repeating: 0, count: classes), count: classes)) }
             let v = logits.scalars(as: Float.self)
             for i in 0..<(end - start) {
                 let truth = labels[start + i]
                 guard truth >= 0, truth < classes else { throw EdgeError(.invalidInput, "labels.npy: label \(truth) of row \(start + i) is outside [0, \(classes))") }
                 let scores = v[i * classes..<(i + 1) * classes]
                 let predicted = scores.indices.max { scores[$0] < scores[$1] }! - i * classes
-                result!.rows += 1
                 result!.confusion[truth][predicted] += 1
-                if predicted == truth { result!.correct += 1 }
             }
             start = end
         }

@@ -63,4 +63,17 @@ extension CLITests {
         XCTAssertNotEqual(tooManyStatus, 0)
         XCTAssertTrue(tooManyError.contains("fewer than --batch 11"), tooManyError)
     }
+
+    /// --prune outside (0, 1) and --spec-augment on a task without log-mel input are refused
+    /// before any data is read.
+    func testTrainingRefusesBadPruneAndAugmentOptions() throws {
+        let out = dir.appendingPathComponent("never.edge").path
+        for (args, message) in [(["--prune", "1.5"], "--prune must be in (0, 1)"), (["--prune", "0"], "--prune must be in (0, 1)"),
+                                (["--task", "recommendation", "--spec-augment"], "--spec-augment applies to --task speech only")] {
+            let (status, _, stderr) = try cli(["train", "--data", "/nonexistent"] + args + ["-o", out])
+            XCTAssertNotEqual(status, 0, "\(args)")
+            XCTAssertTrue(stderr.contains(message), "\(args): \(stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
 }
